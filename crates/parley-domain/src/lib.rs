@@ -1,0 +1,17 @@
+//! Parley's domain: the question bank's types and the pure rules around them.
+//!
+//! Nothing here does IO or knows about databases, HTTP or files; storage, import and the CLI are
+//! adapters around these types.
+
+pub mod ids;
+pub mod kind;
+pub mod lang;
+pub mod question;
+pub mod taxonomy;
+pub mod text;
+
+pub use ids::{OrgId, QuestionId};
+pub use kind::QuestionKind;
+pub use lang::Language;
+pub use question::{DomainError, Question, QuestionDraft, Revision, Source};
+pub use taxonomy::{Section, Taxonomy};

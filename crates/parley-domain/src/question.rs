@@ -1,0 +1,208 @@
+//! The question: the bank's unit, with its guidance for interviewers and where it came from.
+
+use crate::{Language, OrgId, QuestionId, QuestionKind};
+use serde::{Deserialize, Serialize};
+
+/// Longest question text we accept; longer "questions" are pasted articles, not questions.
+pub const MAX_TEXT_CHARS: usize = 4_000;
+/// Longest reference answer we accept.
+pub const MAX_ANSWER_CHARS: usize = 100_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("a question needs text")]
+    EmptyText,
+    #[error("question text is {0} characters long; the limit is {MAX_TEXT_CHARS}")]
+    TextTooLong(usize),
+    #[error("reference answer is {0} characters long; the limit is {MAX_ANSWER_CHARS}")]
+    AnswerTooLong(usize),
+    #[error("estimated minutes must be between 1 and 180, not {0}")]
+    BadMinutes(u32),
+    #[error("a question cannot be a follow-up or translation of itself")]
+    SelfReference,
+}
+
+/// Where a question was found: a document and the line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Source {
+    pub file: String,
+    pub line: u32,
+    /// The document's own heading above the question, when it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heading: Option<String>,
+}
+
+/// The editable content of a question: what an author writes or an importer finds.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct QuestionDraft {
+    pub text: String,
+    pub language: Option<Language>,
+    pub section: Option<String>,
+    pub tags: Vec<String>,
+    pub kind: QuestionKind,
+    pub reference_answer: Option<String>,
+    pub key_points: Vec<String>,
+    pub look_for: Vec<String>,
+    pub red_flags: Vec<String>,
+    pub estimated_minutes: Option<u32>,
+}
+
+impl QuestionDraft {
+    pub fn new(text: impl Into<String>) -> Self {
+        Self { text: text.into(), ..Self::default() }
+    }
+
+    /// Checks the invariants every stored question holds and tidies whitespace and lists.
+    pub fn validated(mut self) -> Result<Self, DomainError> {
+        self.text = self.text.trim().to_string();
+        if self.text.is_empty() {
+            return Err(DomainError::EmptyText);
+        }
+        let n = self.text.chars().count();
+        if n > MAX_TEXT_CHARS {
+            return Err(DomainError::TextTooLong(n));
+        }
+        self.reference_answer = self
+            .reference_answer
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty());
+        if let Some(a) = &self.reference_answer {
+            let n = a.chars().count();
+            if n > MAX_ANSWER_CHARS {
+                return Err(DomainError::AnswerTooLong(n));
+            }
+        }
+        self.section = self.section.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        if let Some(m) = self.estimated_minutes {
+            if !(1..=180).contains(&m) {
+                return Err(DomainError::BadMinutes(m));
+            }
+        }
+        tidy_list(&mut self.tags);
+        for t in &mut self.tags {
+            *t = t.to_lowercase();
+        }
+        tidy_list(&mut self.tags);
+        tidy_list(&mut self.key_points);
+        tidy_list(&mut self.look_for);
+        tidy_list(&mut self.red_flags);
+        Ok(self)
+    }
+
+    /// The minutes to plan for this question: the author's estimate or the kind's default.
+    pub fn minutes(&self) -> u32 {
+        self.estimated_minutes.unwrap_or_else(|| self.kind.default_minutes())
+    }
+}
+
+/// Trims entries, drops empty ones and repeated ones, keeping first-seen order.
+fn tidy_list(items: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    items.retain_mut(|s| {
+        *s = s.trim().to_string();
+        !s.is_empty() && seen.insert(s.clone())
+    });
+}
+
+/// A stored question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: QuestionId,
+    pub org: OrgId,
+    #[serde(flatten)]
+    pub draft: QuestionDraft,
+    pub follow_up_of: Option<QuestionId>,
+    pub translation_of: Option<QuestionId>,
+    pub sources: Vec<Source>,
+    /// Increases by one with every edit; the first version is 1.
+    pub revision: u32,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Question {
+    pub fn language(&self) -> Language {
+        self.draft.language.clone().unwrap_or_else(Language::undetermined)
+    }
+}
+
+/// One entry of a question's history: the content as it was after that revision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Revision {
+    pub revision: u32,
+    pub content: QuestionDraft,
+    pub author: String,
+    pub note: String,
+    pub created_at: i64,
+}
+
+/// Merges `other` into `base` the way an exact-duplicate merge does: nothing already written is
+/// lost, and gaps in `base` are filled from `other`. Returns whether `base` changed.
+pub fn merge_into(base: &mut QuestionDraft, other: &QuestionDraft) -> bool {
+    let before = base.clone();
+    if base.reference_answer.is_none() {
+        base.reference_answer = other.reference_answer.clone();
+    }
+    if base.section.is_none() {
+        base.section = other.section.clone();
+    }
+    if base.language.is_none() {
+        base.language = other.language.clone();
+    }
+    if base.estimated_minutes.is_none() {
+        base.estimated_minutes = other.estimated_minutes;
+    }
+    for (into, from) in [
+        (&mut base.tags, &other.tags),
+        (&mut base.key_points, &other.key_points),
+        (&mut base.look_for, &other.look_for),
+        (&mut base.red_flags, &other.red_flags),
+    ] {
+        for item in from {
+            if !into.contains(item) {
+                into.push(item.clone());
+            }
+        }
+    }
+    *base != before
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_trims_and_rejects_empty_text() {
+        assert_eq!(QuestionDraft::new("   ").validated(), Err(DomainError::EmptyText));
+        let mut d = QuestionDraft::new("  What is a mutex? ");
+        d.tags = vec!["Rust".into(), "rust".into(), " ".into()];
+        d.reference_answer = Some("  ".into());
+        let d = d.validated().unwrap();
+        assert_eq!(d.text, "What is a mutex?");
+        assert_eq!(d.tags, vec!["rust"]);
+        assert_eq!(d.reference_answer, None);
+    }
+
+    #[test]
+    fn validation_rejects_absurd_minutes_and_lengths() {
+        let mut d = QuestionDraft::new("Q?");
+        d.estimated_minutes = Some(0);
+        assert_eq!(d.validated(), Err(DomainError::BadMinutes(0)));
+        let d = QuestionDraft::new("x".repeat(MAX_TEXT_CHARS + 1));
+        assert!(matches!(d.validated(), Err(DomainError::TextTooLong(_))));
+    }
+
+    #[test]
+    fn merging_fills_gaps_and_keeps_what_was_there() {
+        let mut a = QuestionDraft::new("Q?");
+        a.look_for = vec!["clarity".into()];
+        let mut b = QuestionDraft::new("q");
+        b.reference_answer = Some("answer".into());
+        b.look_for = vec!["clarity".into(), "examples".into()];
+        assert!(merge_into(&mut a, &b));
+        assert_eq!(a.reference_answer.as_deref(), Some("answer"));
+        assert_eq!(a.look_for, vec!["clarity", "examples"]);
+        assert!(!merge_into(&mut a, &b));
+    }
+}
