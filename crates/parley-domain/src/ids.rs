@@ -16,7 +16,9 @@ pub struct IdParseError {
 macro_rules! id_type {
     ($name:ident, $kind:literal) => {
         #[doc = concat!("Identifier of a ", $kind, " (a UUIDv7, so ids sort by creation time).")]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+        )]
         #[serde(transparent)]
         pub struct $name(Uuid);
 
@@ -46,10 +48,12 @@ macro_rules! id_type {
         impl FromStr for $name {
             type Err = IdParseError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Uuid::parse_str(s.trim()).map(Self).map_err(|_| IdParseError {
-                    kind: $kind,
-                    value: s.to_string(),
-                })
+                Uuid::parse_str(s.trim())
+                    .map(Self)
+                    .map_err(|_| IdParseError {
+                        kind: $kind,
+                        value: s.to_string(),
+                    })
             }
         }
     };

@@ -60,7 +60,9 @@ impl fmt::Display for QuestionKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown question kind {0:?} (expected one of technical, behavioural, situational, system_design, opening, closing, for_interviewer)")]
+#[error(
+    "unknown question kind {0:?} (expected one of technical, behavioural, situational, system_design, opening, closing, for_interviewer)"
+)]
 pub struct KindParseError(pub String);
 
 impl FromStr for QuestionKind {
@@ -91,7 +93,10 @@ mod tests {
         for k in QuestionKind::ALL {
             assert_eq!(k.as_str().parse::<QuestionKind>().unwrap(), k);
         }
-        assert_eq!("Behavioral".parse::<QuestionKind>().unwrap(), QuestionKind::Behavioural);
+        assert_eq!(
+            "Behavioral".parse::<QuestionKind>().unwrap(),
+            QuestionKind::Behavioural
+        );
         assert!("quiz".parse::<QuestionKind>().is_err());
     }
 }

@@ -69,17 +69,113 @@ impl From<Language> for String {
 }
 
 const EN_WORDS: &[&str] = &[
-    "the", "a", "an", "is", "are", "what", "how", "why", "when", "which", "do", "does", "you",
-    "your", "of", "to", "in", "and", "or", "for", "with", "between", "difference", "can", "would",
-    "should", "explain", "describe", "tell", "me", "about", "it", "this", "that", "use", "have",
-    "be", "on", "we", "if", "there", "their", "they", "from", "by", "as", "not", "will", "did",
+    "the",
+    "a",
+    "an",
+    "is",
+    "are",
+    "what",
+    "how",
+    "why",
+    "when",
+    "which",
+    "do",
+    "does",
+    "you",
+    "your",
+    "of",
+    "to",
+    "in",
+    "and",
+    "or",
+    "for",
+    "with",
+    "between",
+    "difference",
+    "can",
+    "would",
+    "should",
+    "explain",
+    "describe",
+    "tell",
+    "me",
+    "about",
+    "it",
+    "this",
+    "that",
+    "use",
+    "have",
+    "be",
+    "on",
+    "we",
+    "if",
+    "there",
+    "their",
+    "they",
+    "from",
+    "by",
+    "as",
+    "not",
+    "will",
+    "did",
 ];
 const PL_WORDS: &[&str] = &[
-    "jak", "jaki", "jaka", "jakie", "jakich", "czy", "co", "się", "w", "z", "na", "do", "nie",
-    "i", "oraz", "dla", "że", "to", "jest", "są", "twoje", "twoja", "twój", "ty", "sobie",
-    "dlaczego", "kiedy", "który", "która", "które", "czym", "między", "o", "od", "przez", "pod",
-    "ich", "aby", "by", "tak", "jako", "może", "masz", "opisz", "wyjaśnij", "wymień", "podaj",
-    "opowiedz", "stosujesz", "używasz", "różnica", "różnice", "po", "przy", "lub", "albo",
+    "jak",
+    "jaki",
+    "jaka",
+    "jakie",
+    "jakich",
+    "czy",
+    "co",
+    "się",
+    "w",
+    "z",
+    "na",
+    "do",
+    "nie",
+    "i",
+    "oraz",
+    "dla",
+    "że",
+    "to",
+    "jest",
+    "są",
+    "twoje",
+    "twoja",
+    "twój",
+    "ty",
+    "sobie",
+    "dlaczego",
+    "kiedy",
+    "który",
+    "która",
+    "które",
+    "czym",
+    "między",
+    "o",
+    "od",
+    "przez",
+    "pod",
+    "ich",
+    "aby",
+    "by",
+    "tak",
+    "jako",
+    "może",
+    "masz",
+    "opisz",
+    "wyjaśnij",
+    "wymień",
+    "podaj",
+    "opowiedz",
+    "stosujesz",
+    "używasz",
+    "różnica",
+    "różnice",
+    "po",
+    "przy",
+    "lub",
+    "albo",
 ];
 
 /// Guesses whether `text` is English or Polish. Returns `None` when the evidence is too thin
@@ -88,12 +184,32 @@ pub fn detect(text: &str) -> Option<Language> {
     let mut en = 0.0f32;
     let mut pl = 0.0f32;
     for c in text.chars() {
-        if matches!(c, 'ą' | 'ć' | 'ę' | 'ł' | 'ń' | 'ś' | 'ź' | 'ż' | 'Ą' | 'Ć' | 'Ę' | 'Ł' | 'Ń' | 'Ś' | 'Ź' | 'Ż') {
+        if matches!(
+            c,
+            'ą' | 'ć'
+                | 'ę'
+                | 'ł'
+                | 'ń'
+                | 'ś'
+                | 'ź'
+                | 'ż'
+                | 'Ą'
+                | 'Ć'
+                | 'Ę'
+                | 'Ł'
+                | 'Ń'
+                | 'Ś'
+                | 'Ź'
+                | 'Ż'
+        ) {
             pl += 1.0;
         }
     }
     // Diacritics are strong evidence but folded text ("zrodlo") has none, so words count too.
-    for w in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+    for w in text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
         let lw = w.to_lowercase();
         if EN_WORDS.contains(&lw.as_str()) {
             en += 1.0;
@@ -123,9 +239,18 @@ mod tests {
 
     #[test]
     fn detects_english_and_polish_questions() {
-        assert_eq!(detect("What is the difference between a process and a thread?"), Some(Language::english()));
-        assert_eq!(detect("Jak radzisz sobie z zarządzaniem bazami danych?"), Some(Language::polish()));
-        assert_eq!(detect("Czy jestes zaznajomiony z metodologia DevOps?"), Some(Language::polish()));
+        assert_eq!(
+            detect("What is the difference between a process and a thread?"),
+            Some(Language::english())
+        );
+        assert_eq!(
+            detect("Jak radzisz sobie z zarządzaniem bazami danych?"),
+            Some(Language::polish())
+        );
+        assert_eq!(
+            detect("Czy jestes zaznajomiony z metodologia DevOps?"),
+            Some(Language::polish())
+        );
         assert_eq!(detect("Kafka"), None);
     }
 

@@ -49,7 +49,10 @@ pub struct QuestionDraft {
 
 impl QuestionDraft {
     pub fn new(text: impl Into<String>) -> Self {
-        Self { text: text.into(), ..Self::default() }
+        Self {
+            text: text.into(),
+            ..Self::default()
+        }
     }
 
     /// Checks the invariants every stored question holds and tidies whitespace and lists.
@@ -72,11 +75,14 @@ impl QuestionDraft {
                 return Err(DomainError::AnswerTooLong(n));
             }
         }
-        self.section = self.section.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        if let Some(m) = self.estimated_minutes {
-            if !(1..=180).contains(&m) {
-                return Err(DomainError::BadMinutes(m));
-            }
+        self.section = self
+            .section
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
+        if let Some(m) = self.estimated_minutes
+            && !(1..=180).contains(&m)
+        {
+            return Err(DomainError::BadMinutes(m));
         }
         tidy_list(&mut self.tags);
         for t in &mut self.tags {
@@ -91,7 +97,8 @@ impl QuestionDraft {
 
     /// The minutes to plan for this question: the author's estimate or the kind's default.
     pub fn minutes(&self) -> u32 {
-        self.estimated_minutes.unwrap_or_else(|| self.kind.default_minutes())
+        self.estimated_minutes
+            .unwrap_or_else(|| self.kind.default_minutes())
     }
 }
 
@@ -123,7 +130,10 @@ pub struct Question {
 
 impl Question {
     pub fn language(&self) -> Language {
-        self.draft.language.clone().unwrap_or_else(Language::undetermined)
+        self.draft
+            .language
+            .clone()
+            .unwrap_or_else(Language::undetermined)
     }
 }
 
@@ -174,7 +184,10 @@ mod tests {
 
     #[test]
     fn validation_trims_and_rejects_empty_text() {
-        assert_eq!(QuestionDraft::new("   ").validated(), Err(DomainError::EmptyText));
+        assert_eq!(
+            QuestionDraft::new("   ").validated(),
+            Err(DomainError::EmptyText)
+        );
         let mut d = QuestionDraft::new("  What is a mutex? ");
         d.tags = vec!["Rust".into(), "rust".into(), " ".into()];
         d.reference_answer = Some("  ".into());

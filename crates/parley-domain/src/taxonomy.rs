@@ -59,7 +59,11 @@ impl Taxonomy {
             .iter()
             .map(|s| s.keywords.iter().map(|k| compile(k)).collect())
             .collect();
-        Ok(Taxonomy { version: file.version, sections: file.sections, patterns })
+        Ok(Taxonomy {
+            version: file.version,
+            sections: file.sections,
+            patterns,
+        })
     }
 
     pub fn sections(&self) -> &[Section] {
@@ -83,9 +87,16 @@ impl Taxonomy {
         let ws = words(text);
         let mut best: Option<Classification> = None;
         for (section, patterns) in self.sections.iter().zip(&self.patterns) {
-            let score: u32 = patterns.iter().filter(|p| p.matches(&ws)).map(|p| p.weight).sum();
+            let score: u32 = patterns
+                .iter()
+                .filter(|p| p.matches(&ws))
+                .map(|p| p.weight)
+                .sum();
             if score > 0 && best.as_ref().is_none_or(|b| score > b.score) {
-                best = Some(Classification { section_id: section.id.clone(), score });
+                best = Some(Classification {
+                    section_id: section.id.clone(),
+                    score,
+                });
             }
         }
         best
@@ -97,13 +108,19 @@ fn compile(keyword: &str) -> Pattern {
         Some(rest) => (3, rest),
         None => (1, keyword),
     };
-    let tokens = body
-        .split_whitespace()
-        .map(|t| match t.strip_suffix('$') {
-            Some(exact) => (fold(exact), true),
-            None => (fold(t), false),
-        })
-        .collect();
+    // Split like the text is split, so "at-least-once" matches the words "at least once".
+    let mut tokens = Vec::new();
+    for piece in body.split_whitespace() {
+        let (piece, exact) = match piece.strip_suffix('$') {
+            Some(p) => (p, true),
+            None => (piece, false),
+        };
+        let ws = words(piece);
+        let n = ws.len();
+        for (k, w) in ws.into_iter().enumerate() {
+            tokens.push((w, exact || k + 1 < n));
+        }
+    }
     Pattern { tokens, weight }
 }
 
@@ -115,7 +132,11 @@ impl Pattern {
         }
         ws.windows(n).any(|win| {
             win.iter().zip(&self.tokens).all(|(w, (t, exact))| {
-                if *exact { w == t } else { w.starts_with(t.as_str()) }
+                if *exact {
+                    w == t
+                } else {
+                    w.starts_with(t.as_str())
+                }
             })
         })
     }
@@ -141,15 +162,32 @@ mod tests {
 
     #[test]
     fn classifies_english_and_polish_questions() {
-        assert_eq!(section_of("How do indices in SQL databases work?").as_deref(), Some("databases"));
-        assert_eq!(section_of("How to prevent XSS and SQL injection attacks?").as_deref(), Some("security"));
-        assert_eq!(section_of("What are Dead Letter Exchanges in RabbitMQ?").as_deref(), Some("messaging"));
         assert_eq!(
-            section_of("Jakie jest Twoje podejście do bezpieczeństwa aplikacji backendowej?").as_deref(),
+            section_of("How do indices in SQL databases work?").as_deref(),
+            Some("databases")
+        );
+        assert_eq!(
+            section_of("How to prevent XSS and SQL injection attacks?").as_deref(),
             Some("security")
         );
-        assert_eq!(section_of("Jak radzisz sobie z zarządzaniem bazami danych?").as_deref(), Some("databases"));
+        assert_eq!(
+            section_of("What are Dead Letter Exchanges in RabbitMQ?").as_deref(),
+            Some("messaging")
+        );
+        assert_eq!(
+            section_of("Jakie jest Twoje podejście do bezpieczeństwa aplikacji backendowej?")
+                .as_deref(),
+            Some("security")
+        );
+        assert_eq!(
+            section_of("Jak radzisz sobie z zarządzaniem bazami danych?").as_deref(),
+            Some("databases")
+        );
         assert_eq!(section_of("Lorem ipsum"), None);
+        assert_eq!(
+            section_of("Co oznacza dostarczanie at-least-once?").as_deref(),
+            Some("messaging")
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@
 /// the common Western European ones), lower-casing it on the way.
 pub fn fold_char(c: char) -> char {
     match c {
-        'ą' | 'Ą' | 'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => 'a',
+        'ą' | 'Ą' | 'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => {
+            'a'
+        }
         'ć' | 'Ć' | 'ç' | 'Ç' | 'č' | 'Č' => 'c',
         'ę' | 'Ę' | 'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' | 'ě' | 'Ě' => 'e',
         'ł' | 'Ł' => 'l',
@@ -91,14 +93,23 @@ mod tests {
 
     #[test]
     fn words_keep_technology_names_whole() {
-        assert_eq!(words("Node.js, C++ and C#?"), vec!["node.js", "c++", "and", "c#"]);
+        assert_eq!(
+            words("Node.js, C++ and C#?"),
+            vec!["node.js", "c++", "and", "c#"]
+        );
         assert_eq!(words("end. Next"), vec!["end", "next"]);
     }
 
     #[test]
     fn duplicate_key_ignores_case_punctuation_and_spacing() {
-        assert_eq!(duplicate_key("What is  a Queue?"), duplicate_key("what is a queue"));
-        assert_ne!(duplicate_key("What is a queue?"), duplicate_key("What is a dead-letter queue?"));
+        assert_eq!(
+            duplicate_key("What is  a Queue?"),
+            duplicate_key("what is a queue")
+        );
+        assert_ne!(
+            duplicate_key("What is a queue?"),
+            duplicate_key("What is a dead-letter queue?")
+        );
         assert_eq!(duplicate_key("  --  "), "");
     }
 }
