@@ -8,7 +8,9 @@ pub enum DocError {
     Empty,
     #[error("file looks binary (byte {offset} is a control character), not a text document")]
     Binary { offset: usize },
-    #[error("file is not valid UTF-8 (first bad byte at offset {offset}) and no legacy encoding fits it")]
+    #[error(
+        "file is not valid UTF-8 (first bad byte at offset {offset}) and no legacy encoding fits it"
+    )]
     Undecodable { offset: usize },
     #[error("no questions found in the document")]
     NoQuestions,

@@ -6,4 +6,4 @@ pub mod export;
 pub mod read;
 
 pub use error::DocError;
-pub use read::{parse_document, Format, FoundQuestion, ParsedDocument, ReadOptions, Ref};
+pub use read::{Format, FoundQuestion, ParsedDocument, ReadOptions, Ref, parse_document};

@@ -4,8 +4,21 @@ use parley_domain::Question;
 
 pub fn render(questions: &[Question]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let header = ["id", "question", "answer", "category", "tags", "kind", "language", "key_points", "look_for", "red_flags", "follow_up_of"];
-    w.write_record(header).expect("writing to memory cannot fail");
+    let header = [
+        "id",
+        "question",
+        "answer",
+        "category",
+        "tags",
+        "kind",
+        "language",
+        "key_points",
+        "look_for",
+        "red_flags",
+        "follow_up_of",
+    ];
+    w.write_record(header)
+        .expect("writing to memory cannot fail");
     for q in questions {
         let d = &q.draft;
         let record = [
@@ -21,7 +34,9 @@ pub fn render(questions: &[Question]) -> String {
             d.red_flags.join("\n"),
             q.follow_up_of.map(|i| i.to_string()).unwrap_or_default(),
         ];
-        w.write_record(&record).expect("writing to memory cannot fail");
+        w.write_record(&record)
+            .expect("writing to memory cannot fail");
     }
-    String::from_utf8(w.into_inner().expect("writing to memory cannot fail")).expect("CSV of UTF-8 strings is UTF-8")
+    String::from_utf8(w.into_inner().expect("writing to memory cannot fail"))
+        .expect("CSV of UTF-8 strings is UTF-8")
 }

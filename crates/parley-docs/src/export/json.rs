@@ -70,17 +70,34 @@ impl ExportQuestion {
             follow_up_of: q.follow_up_of.map(|id| id.to_string()),
             translation_of: q.translation_of.map(|id| id.to_string()),
             estimated_minutes: d.estimated_minutes,
-            sources: q.sources.iter().map(|s| ExportSource { file: s.file.clone(), line: s.line, heading: s.heading.clone() }).collect(),
+            sources: q
+                .sources
+                .iter()
+                .map(|s| ExportSource {
+                    file: s.file.clone(),
+                    line: s.line,
+                    heading: s.heading.clone(),
+                })
+                .collect(),
         }
     }
 
     pub fn kind(&self) -> QuestionKind {
-        self.kind.as_deref().and_then(|k| k.parse().ok()).unwrap_or_default()
+        self.kind
+            .as_deref()
+            .and_then(|k| k.parse().ok())
+            .unwrap_or_default()
     }
 }
 
 /// Renders the bank as Parley JSON (pretty-printed, stable field order).
 pub fn render(questions: &[Question]) -> String {
-    let doc = ExportDocument { format: "parley/1".into(), questions: questions.iter().map(ExportQuestion::from_question).collect() };
+    let doc = ExportDocument {
+        format: "parley/1".into(),
+        questions: questions
+            .iter()
+            .map(ExportQuestion::from_question)
+            .collect(),
+    };
     serde_json::to_string_pretty(&doc).expect("export types always serialise")
 }

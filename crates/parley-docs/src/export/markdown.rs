@@ -8,7 +8,10 @@ use std::fmt::Write;
 pub fn render(questions: &[Question]) -> String {
     let mut by_section: BTreeMap<String, Vec<&Question>> = BTreeMap::new();
     for q in questions {
-        by_section.entry(q.draft.section.clone().unwrap_or_else(|| "Unsorted".into())).or_default().push(q);
+        by_section
+            .entry(q.draft.section.clone().unwrap_or_else(|| "Unsorted".into()))
+            .or_default()
+            .push(q);
     }
     let mut out = String::from("# Question bank\n");
     for (section, qs) in by_section {
@@ -16,7 +19,10 @@ pub fn render(questions: &[Question]) -> String {
         for q in qs {
             let d = &q.draft;
             let _ = write!(out, "\n### {}\n\n", one_line(&d.text));
-            let mut meta = vec![format!("kind: {}", d.kind), format!("language: {}", q.language())];
+            let mut meta = vec![
+                format!("kind: {}", d.kind),
+                format!("language: {}", q.language()),
+            ];
             if !d.tags.is_empty() {
                 meta.push(format!("tags: {}", d.tags.join(", ")));
             }
@@ -24,7 +30,11 @@ pub fn render(questions: &[Question]) -> String {
             if let Some(a) = &d.reference_answer {
                 let _ = write!(out, "\nAnswer: {a}\n");
             }
-            for (label, items) in [("Key points", &d.key_points), ("Look for", &d.look_for), ("Red flags", &d.red_flags)] {
+            for (label, items) in [
+                ("Key points", &d.key_points),
+                ("Look for", &d.look_for),
+                ("Red flags", &d.red_flags),
+            ] {
                 if !items.is_empty() {
                     let _ = write!(out, "\n{label}:\n");
                     for i in items {

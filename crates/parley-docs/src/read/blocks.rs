@@ -9,14 +9,19 @@ pub enum Kind {
     /// A heading, explicit (`#`) or inferred from a short standalone line.
     Heading(u8),
     /// A bullet or numbered list item at some nesting depth (0 = top level).
-    Item { depth: u8, ordinal: Option<u32> },
+    Item {
+        depth: u8,
+        ordinal: Option<u32>,
+    },
     /// "Question 3", "Q3." or "Q:" with the question text after it (possibly empty).
     QMarker,
     /// "Answer:", "Reference answer", "A:" with any answer text on the same line.
     AnswerMarker,
     Paragraph,
     /// A `<details>` block: the text is the summary, `body` the hidden part.
-    Details { body: String },
+    Details {
+        body: String,
+    },
     /// A list item that only links elsewhere in the document (a table of contents).
     TocEntry,
 }
@@ -33,19 +38,91 @@ pub struct Block {
 
 impl Block {
     pub fn new(kind: Kind, text: impl Into<String>, line: u32, gap: u32) -> Self {
-        Self { kind, text: text.into(), line, gap }
+        Self {
+            kind,
+            text: text.into(),
+            line,
+            gap,
+        }
     }
 }
 
 const QUESTION_WORDS: &[&str] = &[
-    "what", "what's", "whats", "why", "how", "when", "where", "which", "who", "whom", "whose",
-    "can", "could", "would", "should", "do", "does", "did", "is", "are", "was", "were", "have",
-    "has", "will", "explain", "describe", "tell", "give", "compare", "design", "implement",
-    "write", "name", "list", "define", "discuss", "mention", "imagine", "suppose", "walk",
-    "contrast", "outline", "identify", "let's", "lets", "jak", "jaki", "jaka", "jakie", "jakich",
-    "jakim", "jakimi", "czy", "dlaczego", "co", "czym", "kiedy", "gdzie", "ktory", "ktora",
-    "ktore", "ile", "opisz", "wyjasnij", "wymien", "porownaj", "opowiedz", "zaprojektuj",
-    "podaj", "omow", "wytlumacz", "scharakteryzuj", "napisz", "zaimplementuj",
+    "what",
+    "what's",
+    "whats",
+    "why",
+    "how",
+    "when",
+    "where",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "can",
+    "could",
+    "would",
+    "should",
+    "do",
+    "does",
+    "did",
+    "is",
+    "are",
+    "was",
+    "were",
+    "have",
+    "has",
+    "will",
+    "explain",
+    "describe",
+    "tell",
+    "give",
+    "compare",
+    "design",
+    "implement",
+    "write",
+    "name",
+    "list",
+    "define",
+    "discuss",
+    "mention",
+    "imagine",
+    "suppose",
+    "walk",
+    "contrast",
+    "outline",
+    "identify",
+    "let's",
+    "lets",
+    "jak",
+    "jaki",
+    "jaka",
+    "jakie",
+    "jakich",
+    "jakim",
+    "jakimi",
+    "czy",
+    "dlaczego",
+    "co",
+    "czym",
+    "kiedy",
+    "gdzie",
+    "ktory",
+    "ktora",
+    "ktore",
+    "ile",
+    "opisz",
+    "wyjasnij",
+    "wymien",
+    "porownaj",
+    "opowiedz",
+    "zaprojektuj",
+    "podaj",
+    "omow",
+    "wytlumacz",
+    "scharakteryzuj",
+    "napisz",
+    "zaimplementuj",
 ];
 
 /// Whether `text` reads as a question or an interview prompt ("Explain…", "Opisz…").
@@ -64,8 +141,8 @@ pub fn question_like(text: &str) -> bool {
 fn starts_with_interrogative(text: &str) -> bool {
     const ASKING: &[&str] = &[
         "what", "what's", "whats", "why", "how", "when", "where", "which", "who", "can", "could",
-        "would", "should", "do", "does", "did", "is", "are", "jak", "czy", "dlaczego", "co", "kiedy",
-        "gdzie", "jaki", "jaka", "jakie",
+        "would", "should", "do", "does", "did", "is", "are", "jak", "czy", "dlaczego", "co",
+        "kiedy", "gdzie", "jaki", "jaka", "jakie",
     ];
     let first = text.split_whitespace().next().map(fold).unwrap_or_default();
     ASKING.contains(&first.as_str())
@@ -99,14 +176,24 @@ pub fn text_blocks(text: &str) -> Vec<Block> {
         let indent = raw.len() - raw.trim_start().len();
         let t = raw.trim();
         // A number alone on its line labels the text on the next line.
-        if let Some(n) = lone_number(t) {
-            if let Some(next) = lines.get(i + 1).filter(|l| !l.trim().is_empty() && lone_number(l.trim()).is_none()) {
-                out.push(Block::new(Kind::Item { depth: 0, ordinal: Some(n) }, next.trim(), line_no, gap));
-                indents.clear();
-                gap = 0;
-                i += 2;
-                continue;
-            }
+        if let Some(n) = lone_number(t)
+            && let Some(next) = lines
+                .get(i + 1)
+                .filter(|l| !l.trim().is_empty() && lone_number(l.trim()).is_none())
+        {
+            out.push(Block::new(
+                Kind::Item {
+                    depth: 0,
+                    ordinal: Some(n),
+                },
+                next.trim(),
+                line_no + 1,
+                gap,
+            ));
+            indents.clear();
+            gap = 0;
+            i += 2;
+            continue;
         }
         let (kind, body) = classify_line(t);
         let kind = match kind {
@@ -124,16 +211,25 @@ pub fn text_blocks(text: &str) -> Vec<Block> {
         let mut body = body.to_string();
         let mut j = i + 1;
         // Wrapped lines and hyphenated words from PDF or web dumps join their paragraph.
-        if matches!(kind, Kind::Paragraph | Kind::Item { .. } | Kind::QMarker | Kind::AnswerMarker) {
+        if matches!(
+            kind,
+            Kind::Paragraph | Kind::Item { .. } | Kind::QMarker | Kind::AnswerMarker
+        ) {
             while let Some(next) = lines.get(j) {
                 let nt = next.trim();
-                if nt.is_empty() || lone_number(nt).is_some() || !matches!(classify_line(nt).0, Kind::Paragraph) {
+                if nt.is_empty()
+                    || lone_number(nt).is_some()
+                    || !matches!(classify_line(nt).0, Kind::Paragraph)
+                {
                     break;
                 }
                 if !continues(&body, nt, width) {
                     break;
                 }
-                if body.ends_with('-') && body.len() > 1 && nt.starts_with(|c: char| c.is_lowercase()) {
+                if body.ends_with('-')
+                    && body.len() > 1
+                    && nt.starts_with(|c: char| c.is_lowercase())
+                {
                     body.pop();
                     body.push_str(nt);
                 } else {
@@ -145,7 +241,10 @@ pub fn text_blocks(text: &str) -> Vec<Block> {
                 j += 1;
             }
         }
-        let kind = if kind == Kind::Paragraph && j == i + 1 && looks_like_heading(&body, gap, line_no == 1, lines.get(j)) {
+        let kind = if kind == Kind::Paragraph
+            && j == i + 1
+            && looks_like_heading(&body, gap, line_no == 1, lines.get(j))
+        {
             Kind::Heading(2)
         } else {
             kind
@@ -159,12 +258,19 @@ pub fn text_blocks(text: &str) -> Vec<Block> {
 
 /// Replaces tabs and non-breaking spaces, and drops trailing spaces.
 fn clean_line(l: &str) -> String {
-    l.replace('\t', "    ").replace(['\u{a0}', '\u{2007}', '\u{202f}'], " ").trim_end().to_string()
+    l.replace('\t', "    ")
+        .replace(['\u{a0}', '\u{2007}', '\u{202f}'], " ")
+        .trim_end()
+        .to_string()
 }
 
 /// The line width a wrapped document wraps at (the 90th percentile of long lines).
 fn typical_width(lines: &[String]) -> usize {
-    let mut lens: Vec<usize> = lines.iter().map(|l| l.trim().chars().count()).filter(|&n| n > 20).collect();
+    let mut lens: Vec<usize> = lines
+        .iter()
+        .map(|l| l.trim().chars().count())
+        .filter(|&n| n > 20)
+        .collect();
     if lens.len() < 5 {
         return usize::MAX;
     }
@@ -182,12 +288,15 @@ fn continues(body: &str, next: &str, width: usize) -> bool {
         return false;
     }
     let body_last_line = body.chars().count();
-    next.starts_with(|c: char| c.is_lowercase()) || (width != usize::MAX && body_last_line * 10 >= width * 7)
+    next.starts_with(|c: char| c.is_lowercase())
+        || (width != usize::MAX && body_last_line * 10 >= width * 7)
 }
 
 fn lone_number(t: &str) -> Option<u32> {
     let d = t.trim_end_matches(['.', ')']);
-    (!d.is_empty() && d.len() <= 4 && d.chars().all(|c| c.is_ascii_digit())).then(|| d.parse().ok()).flatten()
+    (!d.is_empty() && d.len() <= 4 && d.chars().all(|c| c.is_ascii_digit()))
+        .then(|| d.parse().ok())
+        .flatten()
 }
 
 fn depth_for(indents: &mut Vec<usize>, indent: usize) -> u8 {
@@ -219,8 +328,12 @@ pub fn classify_line(t: &str) -> (Kind, &str) {
 
 fn heading_marker(t: &str) -> Option<(u8, &str)> {
     let hashes = t.bytes().take_while(|&b| b == b'#').count();
-    ((1..=6).contains(&hashes) && t[hashes..].starts_with(' '))
-        .then(|| (hashes as u8, t[hashes..].trim().trim_end_matches('#').trim()))
+    ((1..=6).contains(&hashes) && t[hashes..].starts_with(' ')).then(|| {
+        (
+            hashes as u8,
+            t[hashes..].trim().trim_end_matches('#').trim(),
+        )
+    })
 }
 
 /// "Question 3: …", "Pytanie 3.", "Q3.", "Q 3)", "Q: …".
@@ -228,12 +341,18 @@ fn q_marker(t: &str) -> Option<&str> {
     let lower = t.to_lowercase();
     for word in ["question", "pytanie"] {
         if lower.starts_with(word) {
-            let rest = t[word.len()..].trim_start().trim_start_matches('#').trim_start();
+            let rest = t[word.len()..]
+                .trim_start()
+                .trim_start_matches('#')
+                .trim_start();
             let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
             if digits > 0 && digits <= 4 {
                 let after = &rest[digits..];
                 let after_t = after.trim_start();
-                if after.is_empty() || after_t.starts_with([':', '.', ')', '-', '–']) || after.starts_with(' ') {
+                if after.is_empty()
+                    || after_t.starts_with([':', '.', ')', '-', '–'])
+                    || after.starts_with(' ')
+                {
                     return Some(after_t.trim_start_matches([':', '.', ')', '-', '–']).trim());
                 }
             }
@@ -243,7 +362,10 @@ fn q_marker(t: &str) -> Option<&str> {
         let rest = &t[1..];
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         let after = rest[digits..].trim_start();
-        if digits <= 4 && after.starts_with([':', '.', ')']) && (digits > 0 || after.starts_with(':') || after.starts_with(". ")) {
+        if digits <= 4
+            && after.starts_with([':', '.', ')'])
+            && (digits > 0 || after.starts_with(':') || after.starts_with(". "))
+        {
             return Some(after[1..].trim());
         }
     }
@@ -254,9 +376,16 @@ fn q_marker(t: &str) -> Option<&str> {
 fn answer_marker(t: &str) -> Option<&str> {
     let f = fold(t);
     for (label, colon_required) in [
-        ("reference answer", false), ("sample answer", false), ("model answer", false),
-        ("suggested answer", false), ("example answer", false), ("answer", false),
-        ("odpowiedz", false), ("odp", true), ("a", true), ("r", false),
+        ("reference answer", false),
+        ("sample answer", false),
+        ("model answer", false),
+        ("suggested answer", false),
+        ("example answer", false),
+        ("answer", false),
+        ("odpowiedz", false),
+        ("odp", true),
+        ("a", true),
+        ("r", false),
     ] {
         if !f.starts_with(label) {
             continue;
@@ -270,7 +399,10 @@ fn answer_marker(t: &str) -> Option<&str> {
         if label == "r" {
             continue;
         }
-        if let Some(rest) = after_t.strip_prefix(':').or_else(|| after_t.strip_prefix(" -")) {
+        if let Some(rest) = after_t
+            .strip_prefix(':')
+            .or_else(|| after_t.strip_prefix(" -"))
+        {
             return Some(rest.trim());
         }
         if !colon_required && after.trim().is_empty() {
@@ -283,7 +415,23 @@ fn answer_marker(t: &str) -> Option<&str> {
 /// Bullets ("-", "*", "•", "–", …) and numbers ("1.", "2)", "a)").
 fn list_marker(t: &str) -> Option<(Option<u32>, &str)> {
     let first = t.chars().next()?;
-    if matches!(first, '-' | '*' | '•' | '·' | '–' | '▪' | '◦' | '○' | '●' | '■' | '□' | '➢' | '►' | '✓' | '✔') {
+    if matches!(
+        first,
+        '-' | '*'
+            | '•'
+            | '·'
+            | '–'
+            | '▪'
+            | '◦'
+            | '○'
+            | '●'
+            | '■'
+            | '□'
+            | '➢'
+            | '►'
+            | '✓'
+            | '✔'
+    ) {
         let rest = &t[first.len_utf8()..];
         if rest.starts_with(' ') && !rest.trim().is_empty() {
             return Some((None, rest.trim()));
@@ -298,10 +446,11 @@ fn list_marker(t: &str) -> Option<(Option<u32>, &str)> {
         }
     }
     let mut cs = t.chars();
-    if let (Some(c), Some(p), Some(' ')) = (cs.next(), cs.next(), cs.next()) {
-        if c.is_ascii_lowercase() && p == ')' {
-            return Some((None, t[3..].trim()));
-        }
+    if let (Some(c), Some(p), Some(' ')) = (cs.next(), cs.next(), cs.next())
+        && c.is_ascii_lowercase()
+        && p == ')'
+    {
+        return Some((None, t[3..].trim()));
     }
     None
 }
@@ -324,13 +473,18 @@ fn looks_like_heading(text: &str, gap: u32, first_line: bool, next: Option<&Stri
     if !(1..=10).contains(&words) || t.chars().count() > 80 {
         return false;
     }
-    if t.ends_with(['.', ',', ';', '?', '!', ')', '"']) || (words >= 3 && starts_with_interrogative(t)) {
+    if t.ends_with(['.', ',', ';', '?', '!', ')', '"'])
+        || (words >= 3 && starts_with_interrogative(t))
+    {
         return false;
     }
     if !t.chars().any(char::is_alphabetic) {
         return false;
     }
-    let starts_upper = clean_heading(t).chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+    let starts_upper = clean_heading(t)
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
     let next_blank = next.is_none_or(|n| n.trim().is_empty());
     starts_upper && (gap > 0 || first_line || next_blank)
 }
@@ -340,28 +494,79 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<(Kind, String)> {
-        text_blocks(text).into_iter().map(|b| (b.kind, b.text)).collect()
+        text_blocks(text)
+            .into_iter()
+            .map(|b| (b.kind, b.text))
+            .collect()
     }
 
     #[test]
     fn lines_are_classified() {
-        assert_eq!(classify_line("Question 3: What is CAP?"), (Kind::QMarker, "What is CAP?"));
-        assert_eq!(classify_line("Q3. What is CAP?"), (Kind::QMarker, "What is CAP?"));
-        assert_eq!(classify_line("Q: What is CAP?"), (Kind::QMarker, "What is CAP?"));
-        assert_eq!(classify_line("Answer: Consistency"), (Kind::AnswerMarker, "Consistency"));
+        assert_eq!(
+            classify_line("Question 3: What is CAP?"),
+            (Kind::QMarker, "What is CAP?")
+        );
+        assert_eq!(
+            classify_line("Q3. What is CAP?"),
+            (Kind::QMarker, "What is CAP?")
+        );
+        assert_eq!(
+            classify_line("Q: What is CAP?"),
+            (Kind::QMarker, "What is CAP?")
+        );
+        assert_eq!(
+            classify_line("Answer: Consistency"),
+            (Kind::AnswerMarker, "Consistency")
+        );
         assert_eq!(classify_line("Reference answer"), (Kind::AnswerMarker, ""));
         assert_eq!(classify_line("Odpowiedź: tak"), (Kind::AnswerMarker, "tak"));
-        assert_eq!(classify_line("A load balancer spreads load."), (Kind::Paragraph, "A load balancer spreads load."));
-        assert_eq!(classify_line("Quorum is a majority."), (Kind::Paragraph, "Quorum is a majority."));
-        assert_eq!(classify_line("12. Jak działa indeks?"), (Kind::Item { depth: 0, ordinal: Some(12) }, "Jak działa indeks?"));
-        assert_eq!(classify_line("• What is DDD?"), (Kind::Item { depth: 0, ordinal: None }, "What is DDD?"));
-        assert_eq!(classify_line("## Databases"), (Kind::Heading(2), "Databases"));
+        assert_eq!(
+            classify_line("A load balancer spreads load."),
+            (Kind::Paragraph, "A load balancer spreads load.")
+        );
+        assert_eq!(
+            classify_line("Quorum is a majority."),
+            (Kind::Paragraph, "Quorum is a majority.")
+        );
+        assert_eq!(
+            classify_line("12. Jak działa indeks?"),
+            (
+                Kind::Item {
+                    depth: 0,
+                    ordinal: Some(12)
+                },
+                "Jak działa indeks?"
+            )
+        );
+        assert_eq!(
+            classify_line("• What is DDD?"),
+            (
+                Kind::Item {
+                    depth: 0,
+                    ordinal: None
+                },
+                "What is DDD?"
+            )
+        );
+        assert_eq!(
+            classify_line("## Databases"),
+            (Kind::Heading(2), "Databases")
+        );
     }
 
     #[test]
     fn a_lone_number_labels_the_next_line() {
         let b = kinds("1\nWhat is X?\nReference answer\nX is Y.\n");
-        assert_eq!(b[0], (Kind::Item { depth: 0, ordinal: Some(1) }, "What is X?".into()));
+        assert_eq!(
+            b[0],
+            (
+                Kind::Item {
+                    depth: 0,
+                    ordinal: Some(1)
+                },
+                "What is X?".into()
+            )
+        );
         assert_eq!(b[1].0, Kind::AnswerMarker);
         assert_eq!(b[2], (Kind::Paragraph, "X is Y.".into()));
     }
@@ -369,15 +574,39 @@ mod tests {
     #[test]
     fn nested_bullets_get_depths() {
         let b = kinds("  • What is DDD?\n\n    • What is an aggregate?\n\n  • Next?");
-        assert_eq!(b[0].0, Kind::Item { depth: 0, ordinal: None });
-        assert_eq!(b[1].0, Kind::Item { depth: 1, ordinal: None });
-        assert_eq!(b[2].0, Kind::Item { depth: 0, ordinal: None });
+        assert_eq!(
+            b[0].0,
+            Kind::Item {
+                depth: 0,
+                ordinal: None
+            }
+        );
+        assert_eq!(
+            b[1].0,
+            Kind::Item {
+                depth: 1,
+                ordinal: None
+            }
+        );
+        assert_eq!(
+            b[2].0,
+            Kind::Item {
+                depth: 0,
+                ordinal: None
+            }
+        );
     }
 
     #[test]
     fn wrapped_and_hyphenated_lines_are_joined() {
         let b = kinds("How does a distri-\nbuted lock work in\npractice?\n");
-        assert_eq!(b, vec![(Kind::Paragraph, "How does a distributed lock work in practice?".into())]);
+        assert_eq!(
+            b,
+            vec![(
+                Kind::Paragraph,
+                "How does a distributed lock work in practice?".into()
+            )]
+        );
     }
 
     #[test]

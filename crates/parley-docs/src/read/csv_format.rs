@@ -1,10 +1,10 @@
 //! CSV (or TSV, or semicolon-separated) with a header row naming its columns in English or
 //! Polish, in any order.
 
-use super::{guidance, FoundQuestion};
+use super::{FoundQuestion, guidance};
 use crate::DocError;
 use parley_domain::text::fold;
-use parley_domain::{lang, Language, QuestionDraft, Source, Taxonomy};
+use parley_domain::{Language, QuestionDraft, Source, Taxonomy, lang};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Col {
@@ -23,9 +23,13 @@ enum Col {
 fn column(name: &str) -> Col {
     let f = fold(name.trim()).replace(['_', '-'], " ");
     match f.as_str() {
-        "question" | "questions" | "pytanie" | "pytania" | "q" | "question text" | "tresc pytania" | "prompt" => Col::Question,
-        "answer" | "answers" | "reference answer" | "model answer" | "odpowiedz" | "odpowiedzi" | "a" | "expected answer" | "wzorcowa odpowiedz" => Col::Answer,
-        "category" | "section" | "topic" | "kategoria" | "dzial" | "sekcja" | "temat" | "area" => Col::Section,
+        "question" | "questions" | "pytanie" | "pytania" | "q" | "question text"
+        | "tresc pytania" | "prompt" => Col::Question,
+        "answer" | "answers" | "reference answer" | "model answer" | "odpowiedz" | "odpowiedzi"
+        | "a" | "expected answer" | "wzorcowa odpowiedz" => Col::Answer,
+        "category" | "section" | "topic" | "kategoria" | "dzial" | "sekcja" | "temat" | "area" => {
+            Col::Section
+        }
         "tags" | "tag" | "tagi" | "labels" | "etykiety" => Col::Tags,
         "kind" | "type" | "rodzaj" | "typ" => Col::Kind,
         "language" | "lang" | "jezyk" => Col::Language,
@@ -45,15 +49,27 @@ fn delimiter(first_line: &str) -> u8 {
 
 /// A first line that names a question column and splits on a delimiter.
 pub fn looks_like_csv(text: &str) -> bool {
-    let Some(first) = text.lines().next() else { return false };
+    let Some(first) = text.lines().next() else {
+        return false;
+    };
     let d = delimiter(first) as char;
-    first.contains(d) && first.split(d).any(|c| column(c.trim_matches('"')) == Col::Question) && first.split(d).count() >= 2
+    first.contains(d)
+        && first
+            .split(d)
+            .any(|c| column(c.trim_matches('"')) == Col::Question)
+        && first.split(d).count() >= 2
 }
 
 pub fn read(text: &str, file: &str) -> Result<Vec<FoundQuestion>, DocError> {
     let first = text.lines().next().unwrap_or_default();
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter(first)).flexible(true).from_reader(text.as_bytes());
-    let header = reader.headers().map_err(|e| DocError::Csv(e.to_string()))?.clone();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter(first))
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| DocError::Csv(e.to_string()))?
+        .clone();
     let cols: Vec<Col> = header.iter().map(column).collect();
     if !cols.contains(&Col::Question) {
         return Err(DocError::Csv(format!(
@@ -67,13 +83,30 @@ pub fn read(text: &str, file: &str) -> Result<Vec<FoundQuestion>, DocError> {
         let record = record.map_err(|e| DocError::Csv(e.to_string()))?;
         let line = record.position().map_or(0, |p| p.line() as u32);
         let get = |c: Col| -> Option<String> {
-            cols.iter().position(|&x| x == c).and_then(|i| record.get(i)).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+            cols.iter()
+                .position(|&x| x == c)
+                .and_then(|i| record.get(i))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
         };
-        let Some(text) = get(Col::Question) else { continue };
+        let Some(text) = get(Col::Question) else {
+            continue;
+        };
         let list = |c: Col| -> Vec<String> {
-            get(c).map(|s| s.split(['\n', ';']).map(|x| x.trim().trim_start_matches("- ").to_string()).filter(|x| !x.is_empty()).collect()).unwrap_or_default()
+            get(c)
+                .map(|s| {
+                    s.split(['\n', ';'])
+                        .map(|x| x.trim().trim_start_matches("- ").to_string())
+                        .filter(|x| !x.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default()
         };
-        let split = get(Col::Answer).as_deref().map(guidance::split).unwrap_or_default();
+        let split = get(Col::Answer)
+            .as_deref()
+            .map(guidance::split)
+            .unwrap_or_default();
         let language: Language = get(Col::Language)
             .and_then(|l| l.parse().ok())
             .or_else(|| lang::detect(&text))
@@ -81,7 +114,11 @@ pub fn read(text: &str, file: &str) -> Result<Vec<FoundQuestion>, DocError> {
             .unwrap_or_else(Language::undetermined);
         let section = get(Col::Section)
             .map(|s| tax.lookup(&s).map_or(s, |t| t.name.clone()))
-            .or_else(|| tax.classify(&text).and_then(|c| tax.get(&c.section_id)).map(|s| s.name.clone()));
+            .or_else(|| {
+                tax.classify(&text)
+                    .and_then(|c| tax.get(&c.section_id))
+                    .map(|s| s.name.clone())
+            });
         let mut look_for = split.look_for;
         look_for.extend(list(Col::LookFor));
         let mut red_flags = split.red_flags;
@@ -93,8 +130,16 @@ pub fn read(text: &str, file: &str) -> Result<Vec<FoundQuestion>, DocError> {
             text,
             language: Some(language),
             section,
-            tags: get(Col::Tags).map(|t| t.split([',', ';', '|']).map(|x| x.trim().to_string()).collect()).unwrap_or_default(),
-            kind: get(Col::Kind).and_then(|k| k.parse().ok()).unwrap_or_default(),
+            tags: get(Col::Tags)
+                .map(|t| {
+                    t.split([',', ';', '|'])
+                        .map(|x| x.trim().to_string())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            kind: get(Col::Kind)
+                .and_then(|k| k.parse().ok())
+                .unwrap_or_default(),
             reference_answer: split.answer,
             key_points,
             look_for,
@@ -103,7 +148,11 @@ pub fn read(text: &str, file: &str) -> Result<Vec<FoundQuestion>, DocError> {
         };
         out.push(FoundQuestion {
             draft,
-            sources: vec![Source { file: file.to_string(), line, heading: None }],
+            sources: vec![Source {
+                file: file.to_string(),
+                line,
+                heading: None,
+            }],
             follow_up_of: None,
             translation_of: None,
             answered,
@@ -119,11 +168,15 @@ mod tests {
 
     #[test]
     fn polish_headers_in_any_order_and_semicolons() {
-        let csv = "kategoria;odpowiedź;pytanie\nBazy danych;Struktura B-drzewa;Jak działa indeks?\n";
+        let csv =
+            "kategoria;odpowiedź;pytanie\nBazy danych;Struktura B-drzewa;Jak działa indeks?\n";
         assert!(looks_like_csv(csv));
         let q = read(csv, "x.csv").unwrap();
         assert_eq!(q[0].draft.text, "Jak działa indeks?");
-        assert_eq!(q[0].draft.reference_answer.as_deref(), Some("Struktura B-drzewa"));
+        assert_eq!(
+            q[0].draft.reference_answer.as_deref(),
+            Some("Struktura B-drzewa")
+        );
         assert_eq!(q[0].draft.section.as_deref(), Some("Databases"));
         assert_eq!(q[0].sources[0].line, 2);
     }

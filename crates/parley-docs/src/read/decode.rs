@@ -19,7 +19,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DocError> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
-            return Err(DocError::Undecodable { offset: first_bad_utf8(bytes).unwrap_or(0) });
+            return Err(DocError::Undecodable {
+                offset: first_bad_utf8(bytes).unwrap_or(0),
+            });
         }
         return finish(text.into_owned(), enc);
     }
@@ -51,10 +53,17 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DocError> {
 }
 
 fn finish(text: String, enc: &'static Encoding) -> Result<Decoded, DocError> {
-    if let Some(offset) = text.char_indices().find(|(_, c)| is_binary_char(*c)).map(|(i, _)| i) {
+    if let Some(offset) = text
+        .char_indices()
+        .find(|(_, c)| is_binary_char(*c))
+        .map(|(i, _)| i)
+    {
         return Err(DocError::Binary { offset });
     }
-    Ok(Decoded { text, encoding: enc.name() })
+    Ok(Decoded {
+        text,
+        encoding: enc.name(),
+    })
 }
 
 fn is_binary_char(c: char) -> bool {
@@ -63,7 +72,9 @@ fn is_binary_char(c: char) -> bool {
 
 /// The offset of the first byte that no text file holds (NUL and most C0 controls).
 fn binary_offset(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+    bytes
+        .iter()
+        .position(|&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
 }
 
 fn first_bad_utf8(bytes: &[u8]) -> Option<usize> {
@@ -101,10 +112,18 @@ mod tests {
 
     #[test]
     fn reads_windows_1250_polish() {
-        let (bytes, _, _) = encoding_rs::WINDOWS_1250.encode("Źródło: jak działa współbieżność? Jakie są wątki, żółć i łódź?");
+        let (bytes, _, _) = encoding_rs::WINDOWS_1250
+            .encode("Źródło: jak działa współbieżność? Jakie są wątki, żółć i łódź?");
         let d = decode(&bytes).unwrap();
-        assert_eq!(d.text, "Źródło: jak działa współbieżność? Jakie są wątki, żółć i łódź?");
-        assert!(d.encoding.contains("1250") || d.encoding.contains("8859-2"), "{}", d.encoding);
+        assert_eq!(
+            d.text,
+            "Źródło: jak działa współbieżność? Jakie są wątki, żółć i łódź?"
+        );
+        assert!(
+            d.encoding.contains("1250") || d.encoding.contains("8859-2"),
+            "{}",
+            d.encoding
+        );
     }
 
     #[test]
@@ -119,7 +138,10 @@ mod tests {
 
     #[test]
     fn refuses_binary_and_broken_utf8() {
-        assert!(matches!(decode(b"PK\x03\x04\x00\x00"), Err(DocError::Binary { .. })));
+        assert!(matches!(
+            decode(b"PK\x03\x04\x00\x00"),
+            Err(DocError::Binary { .. })
+        ));
         let mut broken = "zażółć gęślą jaźń ".repeat(3).into_bytes();
         broken.push(0xFF);
         assert!(matches!(decode(&broken), Err(DocError::Undecodable { .. })));

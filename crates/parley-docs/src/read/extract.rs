@@ -1,7 +1,7 @@
 //! Picks questions out of blocks: which blocks are questions, which text answers them, which
 //! nested items are follow-ups or interviewer notes, and what is page noise.
 
-use super::blocks::{question_like, starts_with_question_word, Block, Kind};
+use super::blocks::{Block, Kind, question_like, starts_with_question_word};
 use super::guidance::is_interviewer_note;
 use super::noise;
 use std::collections::HashMap;
@@ -47,15 +47,29 @@ fn mark_noise(blocks: &[Block]) -> Vec<bool> {
             _ => false,
         })
         .collect();
-    let mut counts: HashMap<&str, u32> = HashMap::new();
+    // Running headers and footers repeat with only their page number changing.
+    let shape = |t: &str| -> String {
+        t.chars()
+            .map(|c| if c.is_ascii_digit() { '#' } else { c })
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let mut counts: HashMap<String, u32> = HashMap::new();
     for b in blocks {
         if matches!(b.kind, Kind::Paragraph | Kind::Heading(_)) {
-            *counts.entry(b.text.as_str()).or_default() += 1;
+            *counts.entry(shape(&b.text)).or_default() += 1;
         }
     }
     for (i, b) in blocks.iter().enumerate() {
         let short = b.text.split_whitespace().count() <= 12;
-        if matches!(b.kind, Kind::Paragraph | Kind::Heading(_)) && short && counts[b.text.as_str()] >= 3 && !question_like(&b.text) {
+        if matches!(b.kind, Kind::Paragraph | Kind::Heading(_))
+            && short
+            && counts[&shape(&b.text)] >= 3
+            && !question_like(&b.text)
+        {
             noise[i] = true;
         }
     }
@@ -71,7 +85,12 @@ fn mark_noise(blocks: &[Block]) -> Vec<bool> {
             k -= 1;
         }
         let mut j = i + 1;
-        while j < blocks.len() && is_ad_fragment(&blocks[j]) && !noise[j] {
+        // Forward, only plain lines: a heading after an ad starts the next section.
+        while j < blocks.len()
+            && blocks[j].kind == Kind::Paragraph
+            && is_ad_fragment(&blocks[j])
+            && !noise[j]
+        {
             noise[j] = true;
             j += 1;
         }
@@ -92,7 +111,11 @@ fn is_ad_fragment(b: &Block) -> bool {
 fn speaker(text: &str) -> Option<&str> {
     let (label, _) = text.split_once(':')?;
     let l = label.trim();
-    matches!(l, "Q" | "A" | "R" | "I" | "C" | "Interviewer" | "Candidate" | "Rekruter" | "Kandydat").then_some(l)
+    matches!(
+        l,
+        "Q" | "A" | "R" | "I" | "C" | "Interviewer" | "Candidate" | "Rekruter" | "Kandydat"
+    )
+    .then_some(l)
 }
 
 /// Splits "question? answer" written on one line; `None` when the rest is itself a question or a
@@ -104,7 +127,11 @@ pub fn split_inline_answer(text: &str) -> Option<(String, String)> {
         "explain", "describe", "tell", "give", "compare", "discuss", "mention", "list", "name",
         "define", "walk", "opisz", "wyjasnij", "wymien", "porownaj", "opowiedz", "podaj", "omow",
     ];
-    let first = rest.split_whitespace().next().map(parley_domain::text::fold).unwrap_or_default();
+    let first = rest
+        .split_whitespace()
+        .next()
+        .map(parley_domain::text::fold)
+        .unwrap_or_default();
     let asks = rest.contains('?') || PROMPTS.contains(&first.as_str());
     if rest.is_empty() || rest.starts_with('(') || asks || q.split_whitespace().count() < 2 {
         return None;
@@ -115,13 +142,19 @@ pub fn split_inline_answer(text: &str) -> Option<(String, String)> {
 pub fn extract(blocks: &[Block]) -> Extracted {
     let noise = mark_noise(blocks);
     let live: Vec<usize> = (0..blocks.len()).filter(|&i| !noise[i]).collect();
-    let mut out = Extracted { noise_removed: noise.iter().filter(|&&n| n).count() as u32, ..Default::default() };
+    let mut out = Extracted {
+        noise_removed: noise.iter().filter(|&&n| n).count() as u32,
+        ..Default::default()
+    };
 
     // Example dialogues: a run of speaker-labelled items with a reply label that is not "A".
     let mut dialogue = vec![false; blocks.len()];
     let mut run: Vec<usize> = Vec::new();
     let close_run = |run: &mut Vec<usize>, dialogue: &mut Vec<bool>| {
-        if run.iter().any(|&i| matches!(speaker(&blocks[i].text), Some(l) if l != "Q" && l != "A")) {
+        if run
+            .iter()
+            .any(|&i| matches!(speaker(&blocks[i].text), Some(l) if l != "Q" && l != "A"))
+        {
             for &i in run.iter() {
                 dialogue[i] = true;
             }
@@ -167,32 +200,67 @@ pub fn extract(blocks: &[Block]) -> Extracted {
     settle(&mut span, &mut item_question);
 
     // Headings are questions when they read as questions and the document writes them so.
-    let headings: Vec<&Block> = live.iter().map(|&i| &blocks[i]).filter(|b| matches!(b.kind, Kind::Heading(_))).collect();
+    let headings: Vec<&Block> = live
+        .iter()
+        .map(|&i| &blocks[i])
+        .filter(|b| matches!(b.kind, Kind::Heading(_)))
+        .collect();
     let heading_is_question = |b: &Block| -> bool {
-        let Kind::Heading(level) = b.kind else { return false };
+        let Kind::Heading(level) = b.kind else {
+            return false;
+        };
         let t = b.text.trim();
         if t.ends_with('?') {
             return true;
         }
-        let same: Vec<_> = headings.iter().filter(|h| h.kind == Kind::Heading(level)).collect();
-        let q = same.iter().filter(|h| h.text.trim().ends_with('?') || starts_with_question_word(&h.text)).count();
+        let same: Vec<_> = headings
+            .iter()
+            .filter(|h| h.kind == Kind::Heading(level))
+            .collect();
+        let q = same
+            .iter()
+            .filter(|h| h.text.trim().ends_with('?') || starts_with_question_word(&h.text))
+            .count();
         starts_with_question_word(t) && q * 2 >= same.len() && same.len() >= 2
     };
 
     let has_carriers = live.iter().any(|&i| {
         let b = &blocks[i];
-        item_question[i] || matches!(b.kind, Kind::QMarker | Kind::Details { .. }) || heading_is_question(b)
+        item_question[i]
+            || matches!(b.kind, Kind::QMarker | Kind::Details { .. })
+            || heading_is_question(b)
     });
     let para_question = |b: &Block| -> bool {
-        !has_carriers && b.kind == Kind::Paragraph && question_like(&b.text) && (b.text.trim_end().ends_with('?') || b.text.split_whitespace().count() <= 40) && b.text.chars().count() <= 600
+        !has_carriers
+            && b.kind == Kind::Paragraph
+            && question_like(&b.text)
+            && (b.text.trim_end().ends_with('?') || b.text.split_whitespace().count() <= 40)
+            && b.text.chars().count() <= 600
     };
 
     // One-line "question? answer" is a document's style, not an accident of one line.
-    let candidates: Vec<&Block> = live.iter().filter(|&&i| item_question[i] || para_question(&blocks[i])).map(|&i| &blocks[i]).collect();
-    let inline = candidates.iter().filter(|b| split_inline_answer(&b.text).is_some()).count();
+    let candidates: Vec<&Block> = live
+        .iter()
+        .filter(|&&i| item_question[i] || para_question(&blocks[i]))
+        .map(|&i| &blocks[i])
+        .collect();
+    let inline = candidates
+        .iter()
+        .filter(|b| split_inline_answer(&b.text).is_some())
+        .count();
     let inline_mode = inline >= 3 && inline * 2 >= candidates.len();
 
-    let mut w = Walker { out: &mut out, cur: None, carrier: Carrier::Paragraph, in_answer: false, parts: Vec::new(), stack: Vec::new(), headings: Vec::new(), group: 0, pending_text: false };
+    let mut w = Walker {
+        out: &mut out,
+        cur: None,
+        carrier: Carrier::Paragraph,
+        in_answer: false,
+        parts: Vec::new(),
+        stack: Vec::new(),
+        headings: Vec::new(),
+        group: 0,
+        pending_text: false,
+    };
     for (pos, &i) in live.iter().enumerate() {
         let b = &blocks[i];
         if b.gap >= 2 {
@@ -202,7 +270,9 @@ pub fn extract(blocks: &[Block]) -> Extracted {
             Kind::Heading(level) => {
                 if heading_is_question(b) {
                     w.start(b, Carrier::Heading(*level), &b.text, false);
-                } else if matches!(w.carrier, Carrier::Heading(ql) if *level > ql) && w.cur.is_some() {
+                } else if matches!(w.carrier, Carrier::Heading(ql) if *level > ql)
+                    && w.cur.is_some()
+                {
                     w.parts.push(b.text.clone());
                 } else {
                     w.close();
@@ -242,12 +312,24 @@ pub fn extract(blocks: &[Block]) -> Extracted {
                 match w.carrier {
                     _ if w.cur.is_none() => {
                         if item_question[i] {
-                            w.start(b, Carrier::Item { depth: *depth, numbered }, &text, inline_mode);
+                            w.start(
+                                b,
+                                Carrier::Item {
+                                    depth: *depth,
+                                    numbered,
+                                },
+                                &text,
+                                inline_mode,
+                            );
                         }
                     }
-                    Carrier::Item { depth: qd, numbered: qn } => {
+                    Carrier::Item {
+                        depth: qd,
+                        numbered: qn,
+                    } => {
                         let same_style = *depth == qd && numbered == qn;
-                        let answered_next = next_live(pos).is_some_and(|n| n.kind == Kind::AnswerMarker);
+                        let answered_next =
+                            next_live(pos).is_some_and(|n| n.kind == Kind::AnswerMarker);
                         // Inside an explicit answer, only an item that asks or is answered itself
                         // starts the next question: answers have numbered lists of their own.
                         if w.in_answer && !(same_style && (question_like(&text) || answered_next)) {
@@ -255,7 +337,15 @@ pub fn extract(blocks: &[Block]) -> Extracted {
                         } else if *depth > qd && !w.in_answer {
                             w.nested(b, *depth, numbered);
                         } else if item_question[i] {
-                            w.start(b, Carrier::Item { depth: *depth, numbered }, &text, inline_mode);
+                            w.start(
+                                b,
+                                Carrier::Item {
+                                    depth: *depth,
+                                    numbered,
+                                },
+                                &text,
+                                inline_mode,
+                            );
                         } else {
                             w.close();
                         }
@@ -328,7 +418,9 @@ impl Walker<'_> {
         while self.stack.last().is_some_and(|&(d, _)| d >= depth) {
             self.stack.pop();
         }
-        let Some(&(_, parent)) = self.stack.last() else { return };
+        let Some(&(_, parent)) = self.stack.last() else {
+            return;
+        };
         let text = b.text.trim();
         if is_interviewer_note(text) {
             self.flush_answer();
@@ -338,7 +430,14 @@ impl Walker<'_> {
             self.flush_answer();
             let idx = self.out.questions.len();
             let headings = self.out.questions[parent].headings.clone();
-            self.out.questions.push(Found { text: text.to_string(), headings, group: self.group, parent: Some(parent), line: b.line, ..Default::default() });
+            self.out.questions.push(Found {
+                text: text.to_string(),
+                headings,
+                group: self.group,
+                parent: Some(parent),
+                line: b.line,
+                ..Default::default()
+            });
             self.stack.push((depth, idx));
             self.cur = Some(idx);
             let _ = numbered;
@@ -353,7 +452,10 @@ impl Walker<'_> {
 
     fn flush_answer(&mut self) {
         if let Some(q) = self.cur {
-            let parts: Vec<String> = std::mem::take(&mut self.parts).into_iter().filter(|p| !p.trim().is_empty()).collect();
+            let parts: Vec<String> = std::mem::take(&mut self.parts)
+                .into_iter()
+                .filter(|p| !p.trim().is_empty())
+                .collect();
             if !parts.is_empty() {
                 let found = &mut self.out.questions[q];
                 let joined = parts.join("\n\n");
@@ -383,7 +485,11 @@ mod tests {
     use super::*;
 
     fn texts(doc: &str) -> Vec<(String, Option<String>, Option<usize>)> {
-        extract(&text_blocks(doc)).questions.into_iter().map(|q| (q.text, q.answer, q.parent)).collect()
+        extract(&text_blocks(doc))
+            .questions
+            .into_iter()
+            .map(|q| (q.text, q.answer, q.parent))
+            .collect()
     }
 
     #[test]

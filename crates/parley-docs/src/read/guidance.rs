@@ -57,35 +57,38 @@ pub struct Split {
 /// Splits `text` at guidance labels.
 pub fn split(text: &str) -> Split {
     let folded: Vec<(usize, char)> = text.char_indices().collect();
-    let lower: String = folded.iter().map(|(_, c)| parley_domain::text::fold_char(*c)).collect();
+    let lower: String = folded
+        .iter()
+        .map(|(_, c)| parley_domain::text::fold_char(*c))
+        .collect();
     // `lower` has one char per char of `text`; map char positions back to byte offsets.
     let lower_chars: Vec<char> = lower.chars().collect();
     let mut cuts: Vec<(usize, usize, Bucket)> = Vec::new(); // (label start byte, body start byte, bucket)
     let mut i = 0;
     while i < lower_chars.len() {
-        if at_sentence_start(&lower_chars, i) {
-            if let Some((len, bucket)) = label_at(&lower_chars, i) {
-                let mut j = i + len;
-                // A label ends with ':' or ' -'; "Sample Answer" may also run into a quote.
-                while j < lower_chars.len() && lower_chars[j] == ' ' {
+        if at_sentence_start(&lower_chars, i)
+            && let Some((len, bucket)) = label_at(&lower_chars, i)
+        {
+            let mut j = i + len;
+            // A label ends with ':' or ' -'; "Sample Answer" may also run into a quote.
+            while j < lower_chars.len() && lower_chars[j] == ' ' {
+                j += 1;
+            }
+            let ok = match lower_chars.get(j) {
+                Some(':') | Some('-') | Some('–') => {
                     j += 1;
+                    true
                 }
-                let ok = match lower_chars.get(j) {
-                    Some(':') | Some('-') | Some('–') => {
-                        j += 1;
-                        true
-                    }
-                    Some('"') | Some('“') => bucket == Bucket::Answer,
-                    None => false,
-                    _ => false,
-                };
-                if ok {
-                    let start = folded[i].0;
-                    let body = folded.get(j).map_or(text.len(), |(b, _)| *b);
-                    cuts.push((start, body, bucket));
-                    i = j;
-                    continue;
-                }
+                Some('"') | Some('“') => bucket == Bucket::Answer,
+                None => false,
+                _ => false,
+            };
+            if ok {
+                let start = folded[i].0;
+                let body = folded.get(j).map_or(text.len(), |(b, _)| *b);
+                cuts.push((start, body, bucket));
+                i = j;
+                continue;
             }
         }
         i += 1;
@@ -107,7 +110,11 @@ pub fn split(text: &str) -> Split {
             Bucket::KeyPoints => out.key_points.extend(list_items(&part)),
         }
     }
-    let answer = answer_parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n\n");
+    let answer = answer_parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
     out.answer = (!answer.is_empty()).then_some(answer);
     out
 }
@@ -142,7 +149,11 @@ fn unquote(s: &str) -> String {
     let t = s.trim();
     for (open, close) in [('"', '"'), ('“', '”')] {
         if let Some(inner) = t.strip_prefix(open) {
-            return inner.strip_suffix(close).unwrap_or(inner).trim().to_string();
+            return inner
+                .strip_suffix(close)
+                .unwrap_or(inner)
+                .trim()
+                .to_string();
         }
     }
     t.to_string()
@@ -152,7 +163,12 @@ fn unquote(s: &str) -> String {
 fn list_items(s: &str) -> Vec<String> {
     let sep: &[char] = if s.contains('\n') { &['\n'] } else { &[';'] };
     s.split(sep)
-        .map(|x| x.trim().trim_start_matches(['-', '*', '•']).trim().to_string())
+        .map(|x| {
+            x.trim()
+                .trim_start_matches(['-', '*', '•'])
+                .trim()
+                .to_string()
+        })
         .filter(|x| !x.is_empty())
         .collect()
 }
@@ -162,13 +178,40 @@ fn list_items(s: &str) -> Vec<String> {
 pub fn is_interviewer_note(text: &str) -> bool {
     let f = fold(text.trim());
     const STARTS: &[&str] = &[
-        "this question", "using this question", "with this question", "this is a", "in my opinion",
-        "that's a", "thats a", "note", "tip", "hint", "look for", "listen for", "expect",
-        "i love", "i like", "good answer", "a good answer", "strong answer", "the candidate",
-        "the applicant", "candidates", "applicants", "to pytanie", "uwaga", "kandydat",
+        "this question",
+        "using this question",
+        "with this question",
+        "this is a",
+        "in my opinion",
+        "that's a",
+        "thats a",
+        "note",
+        "tip",
+        "hint",
+        "look for",
+        "listen for",
+        "expect",
+        "i love",
+        "i like",
+        "good answer",
+        "a good answer",
+        "strong answer",
+        "the candidate",
+        "the applicant",
+        "candidates",
+        "applicants",
+        "to pytanie",
+        "uwaga",
+        "kandydat",
     ];
     const MENTIONS: &[&str] = &[
-        "applicant", "candidate", "interviewee", "she/he", "he/she", "kandydat", "this question",
+        "applicant",
+        "candidate",
+        "interviewee",
+        "she/he",
+        "he/she",
+        "kandydat",
+        "this question",
     ];
     STARTS.iter().any(|s| f.starts_with(s)) || MENTIONS.iter().any(|m| f.contains(m))
 }
@@ -187,7 +230,9 @@ mod tests {
 
     #[test]
     fn sample_answers_stay_answers_without_their_label() {
-        let s = split("What the interviewer wants: Learning agility. Sample Answer \"I learned Kafka in a week.\"");
+        let s = split(
+            "What the interviewer wants: Learning agility. Sample Answer \"I learned Kafka in a week.\"",
+        );
         assert_eq!(s.look_for, vec!["Learning agility."]);
         assert_eq!(s.answer.as_deref(), Some("I learned Kafka in a week."));
     }
@@ -202,14 +247,21 @@ mod tests {
     #[test]
     fn plain_answers_are_untouched() {
         let s = split("A load balancer spreads traffic.");
-        assert_eq!(s.answer.as_deref(), Some("A load balancer spreads traffic."));
+        assert_eq!(
+            s.answer.as_deref(),
+            Some("A load balancer spreads traffic.")
+        );
         assert!(s.look_for.is_empty() && s.red_flags.is_empty());
     }
 
     #[test]
     fn notes_are_told_from_follow_up_questions() {
-        assert!(is_interviewer_note("This question mostly checks how the applicant resolves problems. Does she/he ask?"));
-        assert!(is_interviewer_note("Using this question we can check monitoring"));
+        assert!(is_interviewer_note(
+            "This question mostly checks how the applicant resolves problems. Does she/he ask?"
+        ));
+        assert!(is_interviewer_note(
+            "Using this question we can check monitoring"
+        ));
         assert!(!is_interviewer_note("What are bounded contexts?"));
         assert!(!is_interviewer_note("Do you know Terraform or Ansible?"));
     }

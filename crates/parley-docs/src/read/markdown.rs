@@ -22,7 +22,11 @@ pub fn front_matter(text: &str) -> (Option<FrontMatter>, String) {
         return (None, text.to_string());
     }
     let all: Vec<&str> = text.lines().collect();
-    let Some(end) = all.iter().skip(1).position(|l| matches!(l.trim(), "---" | "...")) else {
+    let Some(end) = all
+        .iter()
+        .skip(1)
+        .position(|l| matches!(l.trim(), "---" | "..."))
+    else {
         return (None, text.to_string());
     };
     let end = end + 1;
@@ -48,7 +52,9 @@ fn parse_yaml_subset(lines: &[&str]) -> FrontMatter {
             }
             continue;
         }
-        let Some((key, value)) = t.split_once(':') else { continue };
+        let Some((key, value)) = t.split_once(':') else {
+            continue;
+        };
         let key = key.trim().to_lowercase();
         let value = value.trim();
         current_list = value.is_empty().then(|| key.clone());
@@ -62,7 +68,8 @@ fn parse_yaml_subset(lines: &[&str]) -> FrontMatter {
             "section" | "category" => fm.section = Some(unquote(value)),
             k if is_tags_key(k) => {
                 let inner = value.trim_start_matches('[').trim_end_matches(']');
-                fm.tags.extend(inner.split(',').map(unquote).filter(|s| !s.is_empty()));
+                fm.tags
+                    .extend(inner.split(',').map(unquote).filter(|s| !s.is_empty()));
             }
             _ => {}
         }
@@ -75,7 +82,10 @@ fn is_tags_key(k: &str) -> bool {
 }
 
 fn unquote(s: &str) -> String {
-    s.trim().trim_matches(|c| c == '"' || c == '\'').trim().to_string()
+    s.trim()
+        .trim_matches(|c| c == '"' || c == '\'')
+        .trim()
+        .to_string()
 }
 
 /// Pulls `<details>` blocks out of the text (replacing them with blank lines so line numbers
@@ -86,7 +96,9 @@ fn take_details(text: &str) -> (String, Vec<Block>) {
     let mut rest = text;
     let mut consumed_lines = 0u32;
     while let Some(start) = find_ci(rest, "<details") {
-        let Some(end_rel) = find_ci(&rest[start..], "</details>") else { break };
+        let Some(end_rel) = find_ci(&rest[start..], "</details>") else {
+            break;
+        };
         let end = start + end_rel + "</details>".len();
         let before = &rest[..start];
         out.push_str(before);
@@ -95,12 +107,22 @@ fn take_details(text: &str) -> (String, Vec<Block>) {
         let (summary, body) = match (find_ci(inner, "<summary"), find_ci(inner, "</summary>")) {
             (Some(s), Some(e)) if s < e => {
                 let open_end = inner[s..].find('>').map_or(s, |p| s + p + 1);
-                (strip_tags(&inner[open_end..e]), strip_tags(&inner[e + "</summary>".len()..]))
+                (
+                    strip_tags(&inner[open_end..e]),
+                    strip_tags(&inner[e + "</summary>".len()..]),
+                )
             }
             _ => (String::new(), strip_tags(inner)),
         };
         if !summary.trim().is_empty() {
-            blocks.push(Block::new(Kind::Details { body: body.trim().to_string() }, summary.trim(), line, 1));
+            blocks.push(Block::new(
+                Kind::Details {
+                    body: body.trim().to_string(),
+                },
+                summary.trim(),
+                line,
+                1,
+            ));
         }
         out.push_str(&"\n".repeat(inner.matches('\n').count()));
         consumed_lines += rest[..end].matches('\n').count() as u32;
@@ -125,13 +147,20 @@ fn strip_tags(s: &str) -> String {
             _ => {}
         }
     }
-    out.lines().map(str::trim_end).collect::<Vec<_>>().join("\n").trim().to_string()
+    out.lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
 }
 
 /// Reads Markdown (without front matter) into blocks.
 pub fn markdown_blocks(text: &str) -> Vec<Block> {
     let (text, mut details) = take_details(text);
-    let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
     let line_of = |offset: usize| -> u32 { line_starts.partition_point(|&s| s <= offset) as u32 };
     let src_lines: Vec<&str> = text.lines().collect();
     let gap_before = |line: u32| -> u32 {
@@ -166,15 +195,38 @@ pub fn markdown_blocks(text: &str) -> Vec<Block> {
 
     let flush = |open: &mut Option<Open>, blocks: &mut Vec<Block>| {
         if let Some(o) = open.take() {
-            let text = o.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let squash = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+            // "1. Question?" with its answer on the item's next lines: split at the line that
+            // ends the question.
+            if matches!(o.kind, Kind::Item { .. }) && o.text.contains('\n') {
+                let lines: Vec<&str> = o.text.lines().collect();
+                if let Some(k) = lines.iter().position(|l| l.trim_end().ends_with('?'))
+                    && k + 1 < lines.len()
+                {
+                    let rest = squash(&lines[k + 1..].join(" "));
+                    blocks.push(Block::new(
+                        o.kind,
+                        squash(&lines[..=k].join(" ")),
+                        o.line,
+                        0,
+                    ));
+                    if !rest.is_empty() {
+                        blocks.push(Block::new(Kind::Paragraph, rest, o.line + k as u32 + 1, 0));
+                    }
+                    return;
+                }
+            }
+            let text = squash(&o.text);
             if text.is_empty() {
                 return;
             }
-            let kind = if matches!(o.kind, Kind::Item { .. }) && o.anchor_only && !o.saw_text_outside_link {
-                Kind::TocEntry
-            } else {
-                o.kind
-            };
+            let kind =
+                if matches!(o.kind, Kind::Item { .. }) && o.anchor_only && !o.saw_text_outside_link
+                {
+                    Kind::TocEntry
+                } else {
+                    o.kind
+                };
             blocks.push(Block::new(kind, text, o.line, 0));
         }
     };
@@ -185,7 +237,13 @@ pub fn markdown_blocks(text: &str) -> Vec<Block> {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 flush(&mut open, &mut blocks);
-                open = Some(Open { kind: Kind::Heading(level as u8), text: String::new(), line, anchor_only: false, saw_text_outside_link: false });
+                open = Some(Open {
+                    kind: Kind::Heading(level as u8),
+                    text: String::new(),
+                    line,
+                    anchor_only: false,
+                    saw_text_outside_link: false,
+                });
             }
             Event::End(TagEnd::Heading(_)) => flush(&mut open, &mut blocks),
             Event::Start(Tag::List(start)) => {
@@ -207,24 +265,39 @@ pub fn markdown_blocks(text: &str) -> Vec<Block> {
                     }
                     n
                 });
-                open = Some(Open { kind: Kind::Item { depth: list_depth.max(0) as u8, ordinal }, text: String::new(), line, anchor_only: false, saw_text_outside_link: false });
+                open = Some(Open {
+                    kind: Kind::Item {
+                        depth: list_depth.max(0) as u8,
+                        ordinal,
+                    },
+                    text: String::new(),
+                    line,
+                    anchor_only: false,
+                    saw_text_outside_link: false,
+                });
             }
             Event::End(TagEnd::Item) => flush(&mut open, &mut blocks),
             Event::Start(Tag::Paragraph) => {
-                if open.as_ref().is_some_and(|o| matches!(o.kind, Kind::Item { .. }) && o.text.trim().is_empty()) {
+                if open.as_ref().is_some_and(|o| {
+                    matches!(o.kind, Kind::Item { .. }) && o.text.trim().is_empty()
+                }) {
                     // The first paragraph of a loose list item is the item's own text.
                 } else {
                     flush(&mut open, &mut blocks);
-                    open = Some(Open { kind: Kind::Paragraph, text: String::new(), line, anchor_only: false, saw_text_outside_link: false });
+                    open = Some(Open {
+                        kind: Kind::Paragraph,
+                        text: String::new(),
+                        line,
+                        anchor_only: false,
+                        saw_text_outside_link: false,
+                    });
                 }
             }
             Event::End(TagEnd::Paragraph) => flush(&mut open, &mut blocks),
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                if dest_url.starts_with('#') {
-                    in_link_to_anchor = true;
-                    if let Some(o) = open.as_mut() {
-                        o.anchor_only = true;
-                    }
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with('#') => {
+                in_link_to_anchor = true;
+                if let Some(o) = open.as_mut() {
+                    o.anchor_only = true;
                 }
             }
             Event::End(TagEnd::Link) => in_link_to_anchor = false,
@@ -245,10 +318,13 @@ pub fn markdown_blocks(text: &str) -> Vec<Block> {
                 table_text.clear();
                 table_line = line;
             }
-            Event::End(TagEnd::Table) => {
-                if !table_text.trim().is_empty() {
-                    blocks.push(Block::new(Kind::Paragraph, table_text.trim().to_string(), table_line, 0));
-                }
+            Event::End(TagEnd::Table) if !table_text.trim().is_empty() => {
+                blocks.push(Block::new(
+                    Kind::Paragraph,
+                    table_text.trim().to_string(),
+                    table_line,
+                    0,
+                ));
             }
             Event::Start(Tag::TableCell) => in_cell = true,
             Event::End(TagEnd::TableCell) => {
@@ -272,7 +348,7 @@ pub fn markdown_blocks(text: &str) -> Vec<Block> {
             }
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(o) = open.as_mut() {
-                    o.text.push(' ');
+                    o.text.push('\n');
                 }
             }
             Event::Html(h) | Event::InlineHtml(h) => {
@@ -303,7 +379,10 @@ mod tests {
     fn front_matter_tags_in_both_styles() {
         let (fm, body) = front_matter("---\nid: x\ntitle: \"T\"\ntags:\n  - a\n  - b\n---\n# H\n");
         let fm = fm.unwrap();
-        assert_eq!((fm.id.as_deref(), fm.title.as_deref()), (Some("x"), Some("T")));
+        assert_eq!(
+            (fm.id.as_deref(), fm.title.as_deref()),
+            (Some("x"), Some("T"))
+        );
         assert_eq!(fm.tags, vec!["a", "b"]);
         assert_eq!(body.lines().position(|l| l == "# H"), Some(7));
         let (fm, _) = front_matter("---\ntags: [x, \"y\"]\n---\n");
@@ -314,11 +393,43 @@ mod tests {
     fn lists_headings_and_details_become_blocks() {
         let md = "# Databases\n\n- What is an index?\n  - How does a B-tree work?\n\n<details>\n<summary>What is MVCC?</summary>\n\nVersions rows.\n</details>\n\n1. [What is an index?](#what-is-an-index)\n";
         let b = markdown_blocks(md);
-        let kinds: Vec<_> = b.iter().map(|b| (&b.kind, b.text.as_str(), b.line)).collect();
+        let kinds: Vec<_> = b
+            .iter()
+            .map(|b| (&b.kind, b.text.as_str(), b.line))
+            .collect();
         assert_eq!(kinds[0], (&Kind::Heading(1), "Databases", 1));
-        assert_eq!(kinds[1], (&Kind::Item { depth: 0, ordinal: None }, "What is an index?", 3));
-        assert_eq!(kinds[2], (&Kind::Item { depth: 1, ordinal: None }, "How does a B-tree work?", 4));
-        assert_eq!(kinds[3], (&Kind::Details { body: "Versions rows.".into() }, "What is MVCC?", 6));
+        assert_eq!(
+            kinds[1],
+            (
+                &Kind::Item {
+                    depth: 0,
+                    ordinal: None
+                },
+                "What is an index?",
+                3
+            )
+        );
+        assert_eq!(
+            kinds[2],
+            (
+                &Kind::Item {
+                    depth: 1,
+                    ordinal: None
+                },
+                "How does a B-tree work?",
+                4
+            )
+        );
+        assert_eq!(
+            kinds[3],
+            (
+                &Kind::Details {
+                    body: "Versions rows.".into()
+                },
+                "What is MVCC?",
+                6
+            )
+        );
         assert_eq!(kinds[4].0, &Kind::TocEntry);
     }
 }

@@ -15,7 +15,7 @@ use crate::DocError;
 use parley_domain::{Language, QuestionDraft, Source};
 use serde::Serialize;
 
-pub use decode::{decode, Decoded};
+pub use decode::{Decoded, decode};
 
 /// The formats the importer recognises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -105,18 +105,40 @@ pub fn parse_document(bytes: &[u8], opts: &ReadOptions) -> Result<ParsedDocument
         return finish::done(Format::Csv, decoded.encoding, questions, 0);
     }
     let (front, body) = markdown::front_matter(&text);
-    let is_markdown = front.is_some() || name.ends_with(".md") || name.ends_with(".markdown") || looks_like_markdown(&body);
-    let blocks = if is_markdown { markdown::markdown_blocks(&body) } else { blocks::text_blocks(&body) };
-    let format = if is_markdown { Format::Markdown } else { text_format(&blocks) };
+    let is_markdown = front.is_some()
+        || name.ends_with(".md")
+        || name.ends_with(".markdown")
+        || looks_like_markdown(&body);
+    let blocks = if is_markdown {
+        markdown::markdown_blocks(&body)
+    } else {
+        blocks::text_blocks(&body)
+    };
+    let format = if is_markdown {
+        Format::Markdown
+    } else {
+        text_format(&blocks)
+    };
     let extracted = extract::extract(&blocks);
-    finish::finish(format, decoded.encoding, extracted, front.as_ref(), &opts.file_name)
+    finish::finish(
+        format,
+        decoded.encoding,
+        extracted,
+        front.as_ref(),
+        &opts.file_name,
+    )
 }
 
 fn looks_like_markdown(text: &str) -> bool {
     let mut score = 0;
     for line in text.lines().take(2000) {
         let t = line.trim_start();
-        if t.starts_with("# ") || t.starts_with("## ") || t.starts_with("### ") || t.starts_with("<details") || t.starts_with("```") {
+        if t.starts_with("# ")
+            || t.starts_with("## ")
+            || t.starts_with("### ")
+            || t.starts_with("<details")
+            || t.starts_with("```")
+        {
             score += 1;
         }
     }
@@ -129,7 +151,15 @@ fn text_format(blocks: &[blocks::Block]) -> Format {
     let count = |f: &dyn Fn(&Kind) -> bool| blocks.iter().filter(|b| f(&b.kind)).count();
     let answers = count(&|k| *k == Kind::AnswerMarker);
     let qmarkers = count(&|k| *k == Kind::QMarker);
-    let numbered = count(&|k| matches!(k, Kind::Item { ordinal: Some(_), .. }));
+    let numbered = count(&|k| {
+        matches!(
+            k,
+            Kind::Item {
+                ordinal: Some(_),
+                ..
+            }
+        )
+    });
     let bullets = count(&|k| matches!(k, Kind::Item { ordinal: None, .. }));
     if qmarkers >= 2 {
         Format::QaArticle

@@ -5,30 +5,103 @@ use parley_domain::text::fold;
 
 /// Phrases that on their own mark promotional or chrome text.
 const STRONG: &[&str] = &[
-    "newsletter", "subscribe to our", "subscribe now", "sign up for", "sign up now", "learn more",
-    "read more", "click here",
-    "click learn more", "browse jobs", "browse opportunities", "pass rate", "certification exam",
-    "exam passing", "discount code", "coupon code", "free trial", "book a demo", "advertisement",
-    "sponsored", "becoming a sponsor", "all rights reserved", "cookie policy", "privacy policy",
-    "terms of service", "accelerate your career", "career growth", "career advancement",
-    "resume stand out", "job seekers", "want to miss", "min read", "share this", "follow us",
-    "related posts", "related articles", "view other", "download our", "get certified",
-    "did you find this article", "any amount is appreciated", "4-day week", "dump practice",
-    "curated and up-to-date", "send me the", "skip to content", "table of contents",
-    "zapisz sie", "subskrybuj", "czytaj wiecej", "polityka prywatnosci", "wszelkie prawa zastrzezone",
+    "newsletter",
+    "subscribe to our",
+    "subscribe now",
+    "sign up for",
+    "sign up now",
+    "learn more",
+    "read more",
+    "click here",
+    "click learn more",
+    "browse jobs",
+    "browse opportunities",
+    "pass rate",
+    "certification exam",
+    "exam passing",
+    "discount code",
+    "coupon code",
+    "free trial",
+    "book a demo",
+    "advertisement",
+    "sponsored",
+    "becoming a sponsor",
+    "all rights reserved",
+    "cookie policy",
+    "privacy policy",
+    "terms of service",
+    "accelerate your career",
+    "career growth",
+    "career advancement",
+    "resume stand out",
+    "job seekers",
+    "want to miss",
+    "min read",
+    "share this",
+    "follow us",
+    "related posts",
+    "related articles",
+    "view other",
+    "download our",
+    "get certified",
+    "did you find this article",
+    "any amount is appreciated",
+    "4-day week",
+    "dump practice",
+    "curated and up-to-date",
+    "send me the",
+    "skip to content",
+    "table of contents",
+    "zapisz sie",
+    "subskrybuj",
+    "czytaj wiecej",
+    "polityka prywatnosci",
+    "wszelkie prawa zastrzezone",
 ];
 
 /// Words that add weight when strong phrases are near.
 const WEAK: &[&str] = &[
-    "certification", "certified", "exam", "salary", "career", "resume", "experts", "curated",
-    "opportunity", "opportunities", "click", "browse", "offer", "jobs", "job", "prepare", "discount",
-    "preparing", "insider", "proven", "guides", "expert-reviewed", "advance", "promo",
+    "certification",
+    "certified",
+    "exam",
+    "salary",
+    "career",
+    "resume",
+    "experts",
+    "curated",
+    "opportunity",
+    "opportunities",
+    "click",
+    "browse",
+    "offer",
+    "jobs",
+    "job",
+    "prepare",
+    "discount",
+    "preparing",
+    "insider",
+    "proven",
+    "guides",
+    "expert-reviewed",
+    "advance",
+    "promo",
 ];
 
 /// Calls to action that web pages glue to the text after them ("Browse JobsError handling…").
 const GLUED_CTA: &[&str] = &[
-    "browse jobs", "learn more", "read more", "sign up", "apply now", "get started", "join now",
-    "register now", "click here", "start free trial", "book a demo", "download now", "try it free",
+    "browse jobs",
+    "learn more",
+    "read more",
+    "sign up",
+    "apply now",
+    "get started",
+    "join now",
+    "register now",
+    "click here",
+    "start free trial",
+    "book a demo",
+    "download now",
+    "try it free",
 ];
 
 /// How promotional a line, sentence or paragraph is: 0 for ordinary text.
@@ -85,7 +158,11 @@ fn contains_phrase(haystack: &str, phrase: &str) -> bool {
     let mut start = 0;
     while let Some(pos) = haystack[start..].find(phrase) {
         let at = start + pos;
-        let before_ok = at == 0 || !haystack[..at].chars().next_back().is_some_and(char::is_alphanumeric);
+        let before_ok = at == 0
+            || !haystack[..at]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric);
         let end = at + phrase.len();
         // Glued words ("JobsError") count: only the start must be a word boundary.
         if before_ok {
@@ -138,7 +215,10 @@ pub fn sentence_end(text: &str) -> usize {
     let bytes = text.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
         if matches!(b, b'.' | b'?' | b'!') && bytes.get(i + 1).is_some_and(|n| *n == b' ') {
-            let prev_is_short = text[..i].rsplit(' ').next().is_some_and(|w| w.len() <= 2 && w.chars().all(char::is_lowercase));
+            let prev_is_short = text[..i]
+                .rsplit(' ')
+                .next()
+                .is_some_and(|w| w.len() <= 2 && w.chars().all(char::is_lowercase));
             // "e.g." and "i.e." do not end sentences.
             if b == b'.' && prev_is_short {
                 continue;
@@ -159,18 +239,28 @@ mod tests {
 
     #[test]
     fn ads_and_chrome_are_noise() {
-        assert!(is_noise("Earn a certification to make your resume stand out."));
+        assert!(is_noise(
+            "Earn a certification to make your resume stand out."
+        ));
         assert!(is_noise("1 100% Pass Rate"));
         assert!(is_noise("12 min read"));
-        assert!(is_noise("Support someone by becoming a sponsor. Any amount is appreciated!"));
+        assert!(is_noise(
+            "Support someone by becoming a sponsor. Any amount is appreciated!"
+        ));
         assert!(is_noise("Page 3 of 12"));
     }
 
     #[test]
     fn technical_text_is_not_noise() {
-        assert!(!is_noise("Use a dead-letter queue and subscribe consumers with bounded retries."));
-        assert!(!is_noise("Rate limiting restricts how many requests a client can make."));
-        assert!(!is_noise("What is a pub/sub system and who are its subscribers?"));
+        assert!(!is_noise(
+            "Use a dead-letter queue and subscribe consumers with bounded retries."
+        ));
+        assert!(!is_noise(
+            "Rate limiting restricts how many requests a client can make."
+        ));
+        assert!(!is_noise(
+            "What is a pub/sub system and who are its subscribers?"
+        ));
     }
 
     #[test]
@@ -181,6 +271,9 @@ mod tests {
         assert_eq!(clean, "Error handling matters.");
         assert_eq!(n, 3);
         let (same, n) = strip_promo_prefix("Caching helps. Learn the trade-offs.");
-        assert_eq!((same.as_str(), n), ("Caching helps. Learn the trade-offs.", 0));
+        assert_eq!(
+            (same.as_str(), n),
+            ("Caching helps. Learn the trade-offs.", 0)
+        );
     }
 }
