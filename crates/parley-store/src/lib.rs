@@ -1,0 +1,21 @@
+//! Storage for the question bank on SQLite (the default) or PostgreSQL, chosen from the URL.
+//!
+//! Every SQL statement of Parley lives in this crate. Both backends run the same operations with
+//! their own embedded, versioned migrations; one storage test story runs against both.
+
+mod db;
+mod error;
+mod import;
+mod model;
+mod questions;
+mod rows;
+mod statements;
+mod store;
+
+pub use error::StoreError;
+pub use import::{NOTE_IMPORTED, NOTE_MERGED};
+pub use model::{
+    Backend, ImportItem, ImportOptions, ImportOutcome, ItemOutcome, Link, ListFilter, Page,
+};
+pub use questions::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_PREFIX_MATCHES};
+pub use store::{MAX_SLUG_CHARS, Store};

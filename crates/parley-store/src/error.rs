@@ -1,0 +1,29 @@
+//! The storage error type: what callers can act on, with the database's cause kept for logs.
+
+use parley_domain::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://USER@HOST:PORT/DB")]
+    BadUrl(String),
+    #[error("not a valid organisation slug: {0:?} (use 1 to 100 characters without spaces)")]
+    BadSlug(String),
+    #[error("cannot open the database: {0}")]
+    Open(#[source] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("no such question")]
+    NotFound,
+    #[error(
+        "the question was changed by someone else (now at revision {current}, you edited revision {expected})"
+    )]
+    Conflict { expected: u32, current: u32 },
+    #[error("another question already has this text: {0}")]
+    DuplicateText(String),
+    #[error("invalid question: {0}")]
+    Invalid(#[from] DomainError),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
