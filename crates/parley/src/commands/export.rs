@@ -1,0 +1,20 @@
+//! `parley export --format json|markdown|csv`.
+
+use crate::cli::{ExportArgs, ExportFormat};
+use parley_docs::export;
+use parley_store::Store;
+
+pub async fn run(store: &Store, org_slug: &str, args: ExportArgs) -> anyhow::Result<()> {
+    let org = store.ensure_org(org_slug).await?;
+    let questions = store.all_questions(org).await?;
+    let text = match args.format {
+        ExportFormat::Json => export::json::render(&questions),
+        ExportFormat::Markdown => export::markdown::render(&questions),
+        ExportFormat::Csv => export::csv::render(&questions),
+    };
+    match args.output {
+        Some(path) => std::fs::write(&path, text)?,
+        None => println!("{text}"),
+    }
+    Ok(())
+}

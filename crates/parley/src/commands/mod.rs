@@ -1,0 +1,58 @@
+//! One module per subcommand; `run` opens the store and dispatches.
+
+mod export;
+mod import;
+mod questions;
+
+use crate::cli::{Cli, Command};
+use anyhow::Context;
+use parley_store::Store;
+
+/// The database used when neither `--db` nor `PARLEY_DB` names one: a file in the working
+/// directory, created on first use.
+pub const DEFAULT_DB: &str = "sqlite://parley.db";
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let url = cli.db.clone().unwrap_or_else(|| DEFAULT_DB.to_string());
+    let store = Store::open(&url)
+        .await
+        .with_context(|| format!("opening database {}", redact(&url)))?;
+    let result = match cli.command {
+        Command::Migrate => {
+            store.migrate().await?;
+            println!("database is up to date ({})", redact(&url));
+            Ok(())
+        }
+        Command::Import(args) => import::run(&store, &cli.org, args).await,
+        Command::Questions(cmd) => questions::run(&store, &cli.org, cmd).await,
+        Command::Export(args) => export::run(&store, &cli.org, args).await,
+    };
+    store.close().await;
+    result
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(super::redact("sqlite://x.db"), "sqlite://x.db");
+    }
+}
