@@ -144,4 +144,15 @@ fn mock_interview_has_200_answered_questions_and_no_page_noise() {
         .filter(|q| !q.draft.look_for.is_empty())
         .count();
     assert!(with_guidance >= 10, "{with_guidance}");
+    // The page title above every question is not a section: each question gets a topic.
+    let tax = parley_domain::Taxonomy::builtin();
+    let topics: std::collections::HashSet<_> = d
+        .questions
+        .iter()
+        .filter_map(|q| q.draft.section.clone())
+        .collect();
+    assert!(topics.len() >= 10, "{topics:?}");
+    for t in &topics {
+        assert!(tax.lookup(t).is_some(), "{t:?} is not a taxonomy topic");
+    }
 }

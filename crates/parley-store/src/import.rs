@@ -4,7 +4,7 @@
 use crate::db::{Tx, now_ms};
 use crate::statements::{
     LinkKind, add_sources, exists, insert_question, insert_revision, keys_of_org, lock_org_writes,
-    question_row, set_link_if_unset, write_content,
+    question_row, record_change, set_link_if_unset, write_content,
 };
 use crate::{ImportItem, ImportOptions, ImportOutcome, ItemOutcome, Link, Store, StoreError};
 use parley_domain::question::merge_into;
@@ -87,6 +87,7 @@ async fn import_in(
                     let revision = previous + 1;
                     insert_revision(tx, id, revision, &merged, &opts.author, NOTE_MERGED, now)
                         .await?;
+                    record_change(tx, org, id, now).await?;
                 }
                 ItemOutcome::MergedExact(id)
             }
@@ -94,6 +95,7 @@ async fn import_in(
                 let id = QuestionId::new();
                 insert_question(tx, org, id, &key, &draft, now).await?;
                 insert_revision(tx, id, 1, &draft, &opts.author, NOTE_IMPORTED, now).await?;
+                record_change(tx, org, id, now).await?;
                 known.insert(key, id);
                 ItemOutcome::Added(id)
             }

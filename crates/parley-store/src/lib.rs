@@ -3,6 +3,7 @@
 //! Every SQL statement of Parley lives in this crate. Both backends run the same operations with
 //! their own embedded, versioned migrations; one storage test story runs against both.
 
+mod changes;
 mod db;
 mod error;
 mod import;
@@ -12,6 +13,7 @@ mod rows;
 mod statements;
 mod store;
 
+pub use changes::Changes;
 pub use error::StoreError;
 pub use import::{NOTE_IMPORTED, NOTE_MERGED};
 pub use model::{

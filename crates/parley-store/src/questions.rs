@@ -3,8 +3,8 @@
 use crate::db::{Tx, is_unique_violation, now_ms, on};
 use crate::rows::{QuestionRow, RevisionRow, parse_question_id, question_columns};
 use crate::statements::{
-    exists, insert_revision, lock_org_writes, question_row, question_row_by_key, sources_of,
-    sources_of_many, sources_of_org, write_content,
+    exists, insert_revision, lock_org_writes, question_row, question_row_by_key, record_change,
+    sources_of, sources_of_many, sources_of_org, write_content,
 };
 use crate::{ListFilter, Page, Store, StoreError};
 use parley_domain::text::duplicate_key;
@@ -223,6 +223,7 @@ impl Store {
             Err(e) => return Err(e),
         }
         insert_revision(&mut tx, id, revision, &draft, author, note, now).await?;
+        record_change(&mut tx, org, id, now).await?;
         tx.commit().await?;
         question.draft = draft;
         question.revision = revision;
@@ -262,6 +263,7 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
+        record_change(&mut tx, org, id, now_ms()).await?;
         tx.commit().await?;
         Ok(())
     }

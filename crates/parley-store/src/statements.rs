@@ -309,3 +309,23 @@ pub(crate) async fn set_link_if_unset(
         .map(|r| r.rows_affected()))?;
     Ok(n > 0)
 }
+
+/// Notes in the change log that question `id` of `org` changed (added, edited or deleted).
+/// Callers hold `lock_org_writes`, which is what keeps the log in commit order.
+pub(crate) async fn record_change(
+    tx: &mut Tx,
+    org: OrgId,
+    id: QuestionId,
+    now: i64,
+) -> Result<(), StoreError> {
+    let sql = "INSERT INTO question_changes (org_id, question_id, changed_at) VALUES ($1, $2, $3)";
+    let (org, id) = (org.to_string(), id.to_string());
+    on!(tx, c => sqlx::query(sql)
+        .bind(&org)
+        .bind(&id)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}

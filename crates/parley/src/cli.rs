@@ -29,6 +29,8 @@ pub enum Command {
     Questions(QuestionsCommand),
     /// Export the whole bank.
     Export(ExportArgs),
+    /// Search the bank by words (BM25) and by meaning.
+    Search(SearchArgs),
     /// Create or upgrade the database schema.
     Migrate,
 }
@@ -71,6 +73,38 @@ pub enum QuestionsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Edit a question; the previous version stays in its history.
+    Edit(EditArgs),
+    /// Delete a question with its sources and history.
+    Delete { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The question's id or a unique prefix of it.
+    pub id: String,
+    #[arg(long)]
+    pub text: Option<String>,
+    #[arg(long)]
+    pub section: Option<String>,
+    /// Comma-separated; replaces the question's tags ("" clears them).
+    #[arg(long)]
+    pub tags: Option<String>,
+    /// The reference answer ("" removes it).
+    #[arg(long)]
+    pub answer: Option<String>,
+    #[arg(long)]
+    pub kind: Option<String>,
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Refuse the edit if someone saved another revision since this one.
+    #[arg(long)]
+    pub expect_revision: Option<u32>,
+    /// Why the question changed, kept in its history.
+    #[arg(long, default_value = "edited")]
+    pub note: String,
+    #[arg(long, env = "USER", default_value = "cli")]
+    pub author: String,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -87,4 +121,42 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchMode {
+    /// BM25 over English and Polish stems and folded words, with typo tolerance.
+    Lexical,
+    /// Nearest questions by sentence embedding.
+    Semantic,
+    /// Both, fused by reciprocal rank.
+    Hybrid,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to look for, in any words (English or Polish).
+    pub query: String,
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Only this section (a taxonomy name in English or Polish, or the section as stored).
+    #[arg(long)]
+    pub section: Option<String>,
+    /// Only questions in this language (en, pl).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Only questions with this tag (repeat for several: all must be present).
+    #[arg(long)]
+    pub tag: Vec<String>,
+    /// Only questions of this kind (technical, behavioural, …).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Only questions with a reference answer.
+    #[arg(long)]
+    pub has_answer: bool,
+    #[arg(long, value_enum, default_value = "hybrid")]
+    pub mode: SearchMode,
+    /// Print `{"results":[…]}` as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

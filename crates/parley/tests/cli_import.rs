@@ -5,9 +5,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn seeds() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds")
-}
+mod support;
+
+use support::{json, seeds};
 
 fn seed_files() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(seeds())
@@ -26,15 +26,6 @@ fn parley(db: &str, args: &[&str], files: &[PathBuf]) -> Output {
         .args(files)
         .output()
         .unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "parley failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn count(db: &str) -> usize {
@@ -144,41 +135,10 @@ fn importing_the_seeds_into_sqlite_counts_merges_and_round_trips() {
 
 #[test]
 fn importing_the_seeds_into_postgres_counts_merges_and_round_trips() {
-    if std::env::var("PARLEY_SKIP_PG").is_ok_and(|v| v == "1") {
-        return;
-    }
-    let name = format!("parley_cli_{}", std::process::id());
-    let admin = |sql: &str| {
-        let out = Command::new("psql")
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-U",
-                "postgres",
-                "-d",
-                "postgres",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-c",
-                sql,
-            ])
-            .output()
-            .expect("psql runs");
-        assert!(
-            out.status.success(),
-            "psql: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    admin(&format!("DROP DATABASE IF EXISTS {name}"));
-    admin(&format!("CREATE DATABASE {name}"));
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("postgres://postgres@127.0.0.1:5432/{name}");
-    let result = std::panic::catch_unwind(|| import_story(&db, dir.path()));
-    admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-    if let Err(e) = result {
-        std::panic::resume_unwind(e);
-    }
+    support::with_postgres("cli", |db| {
+        let dir = tempfile::tempdir().unwrap();
+        import_story(db, dir.path());
+    });
 }
 
 #[test]

@@ -68,10 +68,11 @@ pub fn finish(
 
     // Sections from headings first; questions under generic headings are classified, and a
     // question with no keyword of its own takes its group's most common topic.
+    let skip = usize::from(is_titled(tax, &ex.questions));
     let mut sections: Vec<Option<String>> = ex
         .questions
         .iter()
-        .map(|q| section_from_headings(tax, &q.headings))
+        .map(|q| section_from_headings(tax, q.headings.get(skip..).unwrap_or_default()))
         .collect();
     let front_section = front.and_then(|f| f.section.clone());
     for (i, q) in ex.questions.iter().enumerate() {
@@ -265,6 +266,23 @@ const GENERIC: &[&str] = &[
     "beginner",
     "intermediate",
 ];
+
+/// Whether the first heading above every question is the document's title rather than a
+/// section: one heading over all of them that names no topic and reads like a page title
+/// (a site name after a bar or dash, or a whole phrase rather than a topic's name).
+fn is_titled(tax: &Taxonomy, questions: &[super::extract::Found]) -> bool {
+    let Some(first) = questions.first().and_then(|q| q.headings.first()) else {
+        return false;
+    };
+    if questions.len() < 3 || !questions.iter().all(|q| q.headings.first() == Some(first)) {
+        return false;
+    }
+    let h = clean_heading(first);
+    let phrase = h.split_whitespace().count() >= 4;
+    let site = h.contains(" | ") || h.contains(" - ") || h.contains(" – ");
+    let topic = tax.lookup(&h).is_some() || tax.classify(&h).is_some_and(|c| c.score >= 3);
+    !topic && (phrase || site)
+}
 
 fn section_from_headings(tax: &Taxonomy, headings: &[String]) -> Option<String> {
     for (depth, h) in headings.iter().enumerate().rev() {

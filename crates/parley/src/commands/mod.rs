@@ -3,6 +3,7 @@
 mod export;
 mod import;
 mod questions;
+mod search;
 
 use crate::cli::{Cli, Command};
 use anyhow::Context;
@@ -26,6 +27,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => import::run(&store, &cli.org, args).await,
         Command::Questions(cmd) => questions::run(&store, &cli.org, cmd).await,
         Command::Export(args) => export::run(&store, &cli.org, args).await,
+        Command::Search(args) => search::run(&store, &url, &cli.org, args).await,
     };
     store.close().await;
     result

@@ -1,6 +1,6 @@
 //! `parley questions list|show`.
 
-use crate::cli::QuestionsCommand;
+use crate::cli::{EditArgs, QuestionsCommand};
 use crate::error::UsageError;
 use crate::output;
 use parley_docs::export::ExportQuestion;
@@ -79,6 +79,60 @@ pub async fn run(store: &Store, org_slug: &str, cmd: QuestionsCommand) -> anyhow
                 print!("{}", output::question_page(&q, &history, &follow_ups));
             }
         }
+        QuestionsCommand::Edit(args) => edit(store, org, args).await?,
+        QuestionsCommand::Delete { id } => {
+            let id = resolve(store, org, &id).await?;
+            store.delete_question(org, id).await?;
+            println!("deleted {id}");
+        }
+    }
+    Ok(())
+}
+
+async fn edit(store: &Store, org: parley_domain::OrgId, args: EditArgs) -> anyhow::Result<()> {
+    let id = resolve(store, org, &args.id).await?;
+    let current = store.get_question(org, id).await?;
+    let mut draft = current.draft.clone();
+    let usage = |e: &dyn std::fmt::Display| UsageError(e.to_string());
+    if let Some(t) = args.text {
+        draft.text = t;
+    }
+    if let Some(s) = args.section {
+        let s = s.trim().to_string();
+        draft.section =
+            (!s.is_empty()).then(|| Taxonomy::builtin().lookup(&s).map_or(s, |t| t.name.clone()));
+    }
+    if let Some(t) = args.tags {
+        draft.tags = t
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect();
+    }
+    if let Some(a) = args.answer {
+        draft.reference_answer = (!a.trim().is_empty()).then_some(a);
+    }
+    if let Some(k) = args.kind {
+        draft.kind = k.parse::<QuestionKind>().map_err(|e| usage(&e))?;
+    }
+    if let Some(l) = args.lang {
+        draft.language = Some(l.parse::<Language>().map_err(|e| usage(&e))?);
+    }
+    let saved = store
+        .update_question(
+            org,
+            id,
+            args.expect_revision,
+            draft,
+            &args.author,
+            &args.note,
+        )
+        .await?;
+    if saved.revision == current.revision {
+        println!("{id} unchanged (revision {})", saved.revision);
+    } else {
+        println!("{id} saved as revision {}", saved.revision);
     }
     Ok(())
 }

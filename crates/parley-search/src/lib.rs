@@ -1,0 +1,26 @@
+//! Parley's search over a question bank.
+//!
+//! The index is derived from the database and never the other way round: it can be deleted at
+//! any time and is rebuilt from the questions. It knows nothing about storage; the caller feeds
+//! it questions and tells it the change watermark they reflect.
+
+mod analysis;
+mod index;
+mod query;
+mod snippet;
+
+pub use analysis::Analysis;
+pub use index::SearchIndex;
+pub use query::{Filters, LexicalHit};
+pub use snippet::{Snippet, Terms};
+
+/// Why the index could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index directory: {0}")]
+    Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+    #[error("search index file {0}: {1}")]
+    Io(String, #[source] std::io::Error),
+}

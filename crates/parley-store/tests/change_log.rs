@@ -1,0 +1,90 @@
+//! The change log that derived data follows: every add, merge that changes content, edit and
+//! delete shows up after the follower's watermark, once per question, and only for its own
+//! organisation. Run on SQLite and PostgreSQL.
+
+mod support;
+
+use parley_domain::QuestionDraft;
+use parley_store::Store;
+use support::{TempPg, item, opts, sqlite_url};
+
+#[tokio::test]
+async fn change_log_follows_writes_on_sqlite() {
+    let (_dir, url) = sqlite_url();
+    story(&url).await;
+}
+
+#[tokio::test]
+async fn change_log_follows_writes_on_postgres() {
+    let Some(db) = TempPg::create().await else {
+        return;
+    };
+    story(&db.url).await;
+}
+
+async fn story(url: &str) {
+    let store = Store::open(url).await.unwrap();
+    let org = store.ensure_org("acme").await.unwrap();
+    let other = store.ensure_org("other").await.unwrap();
+    assert_eq!(store.change_watermark(org).await.unwrap(), 0);
+
+    let batch = [
+        item("What is a mutex?", "a.md", 1),
+        item("What is a semaphore?", "a.md", 2),
+        item("What is a monitor?", "a.md", 3),
+    ];
+    let out = store.import(org, &batch, &opts()).await.unwrap();
+    let ids: Vec<_> = out.items.iter().map(|o| o.id()).collect();
+    store
+        .import(other, &[item("Foreign question?", "b.md", 1)], &opts())
+        .await
+        .unwrap();
+
+    // From nothing: all three, in the order they were written, and nothing of `other`.
+    let all = store.changes_since(org, 0, 100).await.unwrap();
+    let got: Vec<_> = all.upserted.iter().map(|q| q.id).collect();
+    assert_eq!(got, ids);
+    assert!(all.removed.is_empty() && !all.more);
+    assert_eq!(all.watermark, store.change_watermark(org).await.unwrap());
+
+    // In pages: a limit of two leaves one for the next call.
+    let first = store.changes_since(org, 0, 2).await.unwrap();
+    assert_eq!(first.upserted.len(), 2);
+    assert!(first.more);
+    let rest = store.changes_since(org, first.watermark, 2).await.unwrap();
+    assert_eq!(rest.upserted.len(), 1);
+    assert_eq!(rest.watermark, all.watermark);
+
+    // Nothing new: the same watermark comes back.
+    let none = store.changes_since(org, all.watermark, 100).await.unwrap();
+    assert!(none.upserted.is_empty() && none.removed.is_empty());
+    assert_eq!(none.watermark, all.watermark);
+
+    // Re-importing the same batch changes nothing, so logs nothing.
+    store.import(org, &batch, &opts()).await.unwrap();
+    assert_eq!(store.change_watermark(org).await.unwrap(), all.watermark);
+
+    // An edit and a delete: the edited question as it is now, the deleted one by id.
+    let mut draft = QuestionDraft::new("What is a reentrant mutex?");
+    draft.tags = vec!["concurrency".into()];
+    store
+        .update_question(org, ids[0], None, draft.clone(), "editor", "sharper")
+        .await
+        .unwrap();
+    store.delete_question(org, ids[1]).await.unwrap();
+    let later = store.changes_since(org, all.watermark, 100).await.unwrap();
+    assert_eq!(later.upserted.len(), 1);
+    assert_eq!(later.upserted[0].draft.text, draft.text);
+    assert_eq!(later.upserted[0].revision, 2);
+    assert_eq!(later.removed, vec![ids[1]]);
+
+    // A question edited twice comes once.
+    draft.text = "What is a recursive mutex?".into();
+    store
+        .update_question(org, ids[0], None, draft, "editor", "again")
+        .await
+        .unwrap();
+    let twice = store.changes_since(org, all.watermark, 100).await.unwrap();
+    assert_eq!(twice.upserted.len(), 1);
+    assert_eq!(twice.upserted[0].revision, 3);
+}
