@@ -144,6 +144,19 @@ fn mock_interview_has_200_answered_questions_and_no_page_noise() {
         .filter(|q| !q.draft.look_for.is_empty())
         .count();
     assert!(with_guidance >= 10, "{with_guidance}");
+    // Every question keeps an answer or guidance; an answer that merely starts with a glued-on
+    // promotion keeps its substance; "Red flag:" inside a guidance paragraph is split off.
+    for q in &d.questions {
+        let a = &q.draft;
+        assert!(
+            a.reference_answer.is_some() || !a.look_for.is_empty(),
+            "{:?} lost its answer",
+            a.text
+        );
+        for l in &a.look_for {
+            assert!(!l.to_lowercase().contains("red flag"), "{l}");
+        }
+    }
     // The page title above every question is not a section: each question gets a topic.
     let tax = parley_domain::Taxonomy::builtin();
     let topics: std::collections::HashSet<_> = d

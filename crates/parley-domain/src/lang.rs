@@ -221,8 +221,11 @@ pub fn detect(text: &str) -> Option<Language> {
     // Words like "i", "o" and "a" are ambiguous; require a clear margin.
     let total = en + pl;
     if total < 1.0 {
-        // Non-English, non-Polish alphabetic text still deserves a verdict when long enough.
-        return (words(text).len() >= 4).then(Language::undetermined);
+        // Plain ASCII without a telling word is most likely the document's own language (a
+        // terse "Mention some testing steps."); other scripts and accents, when there are
+        // enough words, are some third language.
+        let foreign = text.chars().any(|c| c.is_alphabetic() && !c.is_ascii());
+        return (foreign && words(text).len() >= 4).then(Language::undetermined);
     }
     if pl >= en * 1.5 && pl >= 1.0 {
         Some(Language::polish())

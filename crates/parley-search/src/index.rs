@@ -10,15 +10,20 @@ use std::path::Path;
 use parley_domain::{Question, QuestionId};
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    BytesOptions, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::SearchError;
 use crate::analysis::{self, Analysis};
+use crate::vectors::VectorCache;
+
+/// The name of the embedding field, which fast-field readers look up by name.
+pub(crate) const VECTOR_FIELD: &str = "vector";
 
 /// Bumped whenever the schema or an analyzer changes, so old indexes are rebuilt.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 /// The writer's memory budget; tantivy flushes a segment when it is used up.
 const WRITER_BUDGET: usize = 64 * 1024 * 1024;
 
@@ -39,6 +44,7 @@ pub(crate) struct Fields {
     pub lang: Field,
     pub kind: Field,
     pub has_answer: Field,
+    pub vector: Field,
 }
 
 impl Fields {
@@ -61,7 +67,7 @@ impl Fields {
         let body = [0, 1, 2]
             .map(|i| b.add_text_field(&format!("body_{}", names[i]), analysed(Analysis::ALL[i])));
         let fields = Fields {
-            id: b.add_text_field("id", STRING | STORED),
+            id: b.add_text_field("id", STRING | STORED | FAST),
             revision: b.add_u64_field("revision", STORED),
             question,
             body,
@@ -73,6 +79,7 @@ impl Fields {
             lang: b.add_text_field("lang", STRING | STORED),
             kind: b.add_text_field("kind", STRING | STORED),
             has_answer: b.add_u64_field("has_answer", INDEXED | FAST),
+            vector: b.add_bytes_field(VECTOR_FIELD, BytesOptions::default().set_fast()),
         };
         (b.build(), fields)
     }
@@ -89,25 +96,29 @@ pub struct SearchIndex {
     _index: Index,
     pub(crate) fields: Fields,
     pub(crate) reader: IndexReader,
+    pub(crate) vectors: VectorCache,
     writer: IndexWriter,
     watermark: i64,
+    /// The embedding model of the vectors in this index; `None` when it holds none.
+    model: Option<String>,
     dirty: bool,
 }
 
 impl SearchIndex {
-    /// An index kept in memory only.
-    pub fn in_memory() -> Result<SearchIndex, SearchError> {
+    /// An index kept in memory only, for vectors of `model` (`None`: without vectors).
+    pub fn in_memory(model: Option<&str>) -> Result<SearchIndex, SearchError> {
         let (schema, fields) = Fields::build();
-        SearchIndex::with(Index::create_in_ram(schema), fields, 0)
+        SearchIndex::with(Index::create_in_ram(schema), fields, 0, model)
     }
 
-    /// The index kept in `dir`, created when missing and rebuilt (empty, watermark 0) when it
-    /// was written by another schema version or cannot be read.
-    pub fn open_dir(dir: &Path) -> Result<SearchIndex, SearchError> {
+    /// The index kept in `dir`, for vectors of `model` (`None`: without vectors). It is
+    /// created when missing, and rebuilt (empty, watermark 0) when it was written by another
+    /// schema version or for another model, or cannot be read.
+    pub fn open_dir(dir: &Path, model: Option<&str>) -> Result<SearchIndex, SearchError> {
         std::fs::create_dir_all(dir).map_err(|e| SearchError::Io(dir.display().to_string(), e))?;
         let (schema, fields) = Fields::build();
-        if let Some((index, watermark)) = Self::existing(dir) {
-            return SearchIndex::with(index, fields, watermark);
+        if let Some((index, watermark)) = Self::existing(dir, model) {
+            return SearchIndex::with(index, fields, watermark, model);
         }
         // Whatever is there is stale or broken; the database can always rebuild it.
         for entry in
@@ -124,21 +135,23 @@ impl SearchIndex {
             removed.map_err(|e| SearchError::Io(path.display().to_string(), e))?;
         }
         let directory = MmapDirectory::open(dir)?;
-        SearchIndex::with(
-            Index::create(directory, schema, Default::default())?,
-            fields,
-            0,
-        )
+        let index = Index::create(directory, schema, Default::default())?;
+        SearchIndex::with(index, fields, 0, model)
     }
 
-    fn existing(dir: &Path) -> Option<(Index, i64)> {
+    fn existing(dir: &Path, model: Option<&str>) -> Option<(Index, i64)> {
         let index = Index::open_in_dir(dir).ok()?;
         let payload = index.load_metas().ok()?.payload?;
-        let (version, watermark) = parse_payload(&payload)?;
-        (version == SCHEMA_VERSION).then_some((index, watermark))
+        let p = Payload::parse(&payload)?;
+        (p.version == SCHEMA_VERSION && p.model.as_deref() == model).then_some((index, p.watermark))
     }
 
-    fn with(index: Index, fields: Fields, watermark: i64) -> Result<SearchIndex, SearchError> {
+    fn with(
+        index: Index,
+        fields: Fields,
+        watermark: i64,
+        model: Option<&str>,
+    ) -> Result<SearchIndex, SearchError> {
         analysis::register(&index);
         let writer = index.writer_with_num_threads(1, WRITER_BUDGET)?;
         let reader = index
@@ -149,10 +162,17 @@ impl SearchIndex {
             _index: index,
             fields,
             reader,
+            vectors: VectorCache::default(),
             writer,
             watermark,
+            model: model.map(str::to_string),
             dirty: false,
         })
+    }
+
+    /// The embedding model whose vectors this index holds.
+    pub fn model(&self) -> Option<&str> {
+        self.model.as_deref()
     }
 
     /// The database change watermark this index reflects (0: none).
@@ -169,10 +189,20 @@ impl SearchIndex {
         self.len() == 0
     }
 
-    /// Adds `question`, replacing any earlier version of it. Visible after `commit`.
-    pub fn upsert(&mut self, question: &Question) -> Result<(), SearchError> {
+    /// Adds `question` with its embedding (by this index's model), replacing any earlier
+    /// version of it. Visible after `commit`.
+    pub fn upsert(
+        &mut self,
+        question: &Question,
+        vector: Option<&[f32]>,
+    ) -> Result<(), SearchError> {
         self.remove(question.id);
-        self.writer.add_document(self.document(question))?;
+        let mut doc = self.document(question);
+        if let (Some(v), Some(_)) = (vector, &self.model) {
+            let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+            doc.add_bytes(self.fields.vector, &bytes);
+        }
+        self.writer.add_document(doc)?;
         self.dirty = true;
         Ok(())
     }
@@ -198,7 +228,12 @@ impl SearchIndex {
         if !self.dirty && watermark == self.watermark {
             return Ok(());
         }
-        let payload = format!("v{SCHEMA_VERSION};w{watermark}");
+        let payload = Payload {
+            version: SCHEMA_VERSION,
+            watermark,
+            model: self.model.clone(),
+        }
+        .render();
         let mut prepared = self.writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
@@ -249,10 +284,28 @@ impl SearchIndex {
     }
 }
 
-fn parse_payload(payload: &str) -> Option<(u32, i64)> {
-    let (v, w) = payload.split_once(';')?;
-    Some((
-        v.strip_prefix('v')?.parse().ok()?,
-        w.strip_prefix('w')?.parse().ok()?,
-    ))
+/// What a commit records beside the documents.
+struct Payload {
+    version: u32,
+    watermark: i64,
+    model: Option<String>,
+}
+
+impl Payload {
+    fn render(&self) -> String {
+        let model = self.model.as_deref().unwrap_or("");
+        format!("v{};w{};m{model}", self.version, self.watermark)
+    }
+
+    fn parse(s: &str) -> Option<Payload> {
+        let mut parts = s.splitn(3, ';');
+        let version = parts.next()?.strip_prefix('v')?.parse().ok()?;
+        let watermark = parts.next()?.strip_prefix('w')?.parse().ok()?;
+        let model = parts.next()?.strip_prefix('m')?;
+        Some(Payload {
+            version,
+            watermark,
+            model: (!model.is_empty()).then(|| model.to_string()),
+        })
+    }
 }

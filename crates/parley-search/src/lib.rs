@@ -7,11 +7,13 @@
 mod analysis;
 mod index;
 mod query;
+mod rank;
 mod snippet;
+mod vectors;
 
 pub use analysis::Analysis;
 pub use index::SearchIndex;
-pub use query::{Filters, LexicalHit};
+pub use query::{Filters, Hit};
 pub use snippet::{Snippet, Terms};
 
 /// Why the index could not be read or written.

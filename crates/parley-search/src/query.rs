@@ -30,14 +30,20 @@ pub struct Filters {
     pub has_answer: Option<bool>,
 }
 
-/// One lexical hit, best first.
+/// One search hit. Lists of hits are best first.
 #[derive(Debug, Clone)]
-pub struct LexicalHit {
+pub struct Hit {
     pub id: String,
     pub revision: u32,
     pub text: String,
     pub section: Option<String>,
+    /// The ranking score of the mode that found it: BM25 (lexical), cosine similarity
+    /// (semantic) or the fused reciprocal-rank score (hybrid).
     pub score: f32,
+    /// The BM25 score, when the words matched.
+    pub lexical: Option<f32>,
+    /// The cosine similarity of the embeddings, when semantic ranking took part.
+    pub similarity: Option<f32>,
     /// The question with the matched words marked.
     pub snippet: Snippet,
     /// The best passage of the reference answer, when the answer matched.
@@ -100,39 +106,36 @@ impl SearchIndex {
         query: &str,
         filters: &Filters,
         limit: usize,
-    ) -> Result<Vec<LexicalHit>, SearchError> {
+    ) -> Result<Vec<Hit>, SearchError> {
         let words = QueryWords::new(query);
         if words.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
         let searcher = self.reader.searcher();
-        let text_query = self.words_query(&searcher, &words)?;
-        let query = self.filtered(text_query, filters);
-        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let top = self.lexical_top(&searcher, &words, filters, limit)?;
         let terms = words.terms();
         top.into_iter()
-            .map(|(score, addr)| self.hit(&searcher, addr, score, &terms))
+            .map(|(score, addr)| {
+                let mut h = self.hit(&searcher, addr, score, &terms)?;
+                h.lexical = Some(score);
+                Ok(h)
+            })
             .collect()
     }
 
-    /// The ids of every question passing `filters` (semantic search ranks only these).
-    pub fn filtered_ids(&self, filters: &Filters) -> Result<Option<HashSet<String>>, SearchError> {
-        let Some(filter) = self.filter_query(filters) else {
-            return Ok(None);
-        };
-        let searcher = self.reader.searcher();
-        let limit = usize::try_from(searcher.num_docs())
-            .unwrap_or(usize::MAX)
-            .max(1);
-        let top = searcher.search(&filter, &TopDocs::with_limit(limit).order_by_score())?;
-        let mut ids = HashSet::with_capacity(top.len());
-        for (_, addr) in top {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) {
-                ids.insert(id.to_string());
-            }
+    /// The addresses and BM25 scores of the best `limit` documents for `query`.
+    pub(crate) fn lexical_top(
+        &self,
+        searcher: &Searcher,
+        words: &QueryWords,
+        filters: &Filters,
+        limit: usize,
+    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        if words.is_empty() || limit == 0 {
+            return Ok(Vec::new());
         }
-        Ok(Some(ids))
+        let query = self.filtered(self.words_query(searcher, words)?, filters);
+        Ok(searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?)
     }
 
     /// One clause per query word, matching it in any analysis of the question or body; a word
@@ -208,7 +211,7 @@ impl SearchIndex {
     }
 
     /// The filters as one query scoring 0, or `None` without filters.
-    fn filter_query(&self, filters: &Filters) -> Option<Box<dyn Query>> {
+    pub(crate) fn filter_query(&self, filters: &Filters) -> Option<Box<dyn Query>> {
         let f = &self.fields;
         let mut must: Vec<Term> = Vec::new();
         if let Some(s) = &filters.section {
@@ -242,13 +245,13 @@ impl SearchIndex {
         )))
     }
 
-    fn hit(
+    pub(crate) fn hit(
         &self,
         searcher: &Searcher,
         addr: DocAddress,
         score: f32,
         terms: &Terms,
-    ) -> Result<LexicalHit, SearchError> {
+    ) -> Result<Hit, SearchError> {
         let doc: TantivyDocument = searcher.doc(addr)?;
         let f = &self.fields;
         let text_of = |field| {
@@ -260,7 +263,7 @@ impl SearchIndex {
         let answer_snippet = text_of(f.answer)
             .map(|a| Snippet::best_passage(&a, terms))
             .filter(|s| !s.highlights.is_empty());
-        Ok(LexicalHit {
+        Ok(Hit {
             id: text_of(f.id).unwrap_or_default(),
             revision: doc
                 .get_first(f.revision)
@@ -271,6 +274,8 @@ impl SearchIndex {
             text,
             section: text_of(f.section),
             score,
+            lexical: None,
+            similarity: None,
             answer_snippet,
         })
     }

@@ -69,9 +69,9 @@ fn bank() -> Vec<Question> {
 }
 
 fn index_of(questions: &[Question]) -> SearchIndex {
-    let mut index = SearchIndex::in_memory().unwrap();
+    let mut index = SearchIndex::in_memory(None).unwrap();
     for q in questions {
-        index.upsert(q).unwrap();
+        index.upsert(q, None).unwrap();
     }
     index.commit(1).unwrap();
     index
@@ -184,22 +184,22 @@ fn edits_and_removals_show_after_commit_and_survive_a_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let mut bank = bank();
     {
-        let mut index = SearchIndex::open_dir(dir.path()).unwrap();
+        let mut index = SearchIndex::open_dir(dir.path(), None).unwrap();
         assert_eq!(index.watermark(), 0);
         for q in &bank {
-            index.upsert(q).unwrap();
+            index.upsert(q, None).unwrap();
         }
         index.commit(7).unwrap();
         bank[0].draft.text = "What is a poison message?".into();
         bank[0].revision = 2;
-        index.upsert(&bank[0]).unwrap();
+        index.upsert(&bank[0], None).unwrap();
         index.remove(bank[4].id);
         // Not yet committed: the old state is what searches see.
         assert_eq!(index.len(), 6);
         index.commit(9).unwrap();
         assert_eq!(index.len(), 5);
     }
-    let index = SearchIndex::open_dir(dir.path()).unwrap();
+    let index = SearchIndex::open_dir(dir.path(), None).unwrap();
     assert_eq!(index.watermark(), 9);
     assert_eq!(index.len(), 5);
     let hits = index
@@ -217,7 +217,7 @@ fn edits_and_removals_show_after_commit_and_survive_a_reopen() {
 fn an_unreadable_index_directory_is_rebuilt_empty() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("meta.json"), b"not an index").unwrap();
-    let index = SearchIndex::open_dir(dir.path()).unwrap();
+    let index = SearchIndex::open_dir(dir.path(), None).unwrap();
     assert_eq!((index.watermark(), index.len()), (0, 0));
 }
 

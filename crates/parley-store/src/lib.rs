@@ -5,6 +5,7 @@
 
 mod changes;
 mod db;
+mod embeddings;
 mod error;
 mod import;
 mod model;
@@ -14,6 +15,7 @@ mod statements;
 mod store;
 
 pub use changes::Changes;
+pub use embeddings::StoredEmbedding;
 pub use error::StoreError;
 pub use import::{NOTE_IMPORTED, NOTE_MERGED};
 pub use model::{

@@ -88,3 +88,107 @@ async fn story(url: &str) {
     assert_eq!(twice.upserted.len(), 1);
     assert_eq!(twice.upserted[0].revision, 3);
 }
+
+#[tokio::test]
+async fn embeddings_are_kept_per_revision_on_sqlite() {
+    let (_dir, url) = sqlite_url();
+    embeddings_story(&url).await;
+}
+
+#[tokio::test]
+async fn embeddings_are_kept_per_revision_on_postgres() {
+    let Some(db) = TempPg::create().await else {
+        return;
+    };
+    embeddings_story(&db.url).await;
+}
+
+async fn embeddings_story(url: &str) {
+    use parley_store::StoredEmbedding;
+    let store = Store::open(url).await.unwrap();
+    let org = store.ensure_org("acme").await.unwrap();
+    let other = store.ensure_org("other").await.unwrap();
+    let out = store
+        .import(org, &[item("What is a mutex?", "a.md", 1)], &opts())
+        .await
+        .unwrap();
+    let id = out.items[0].id();
+    let v1 = StoredEmbedding {
+        question: id,
+        revision: 1,
+        vector: vec![0.25, -1.5, 3.0],
+    };
+    assert_eq!(
+        store
+            .save_embeddings(org, "m", std::slice::from_ref(&v1))
+            .await
+            .unwrap(),
+        1
+    );
+    // Another organisation cannot write or read it.
+    assert_eq!(
+        store
+            .save_embeddings(other, "m", std::slice::from_ref(&v1))
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(
+        store
+            .embeddings_of(other, "m", &[id])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Another model is another vector.
+    assert!(
+        store
+            .embeddings_of(org, "m2", &[id])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.embeddings_of(org, "m", &[id]).await.unwrap()[&id], v1);
+
+    // After an edit the stored vector is stale: it still reads back with its revision, a
+    // vector for the old revision is refused, and one for the new replaces it.
+    store
+        .update_question(
+            org,
+            id,
+            None,
+            QuestionDraft::new("What is a futex?"),
+            "e",
+            "n",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.embeddings_of(org, "m", &[id]).await.unwrap()[&id].revision,
+        1
+    );
+    assert_eq!(store.save_embeddings(org, "m", &[v1]).await.unwrap(), 0);
+    let v2 = StoredEmbedding {
+        question: id,
+        revision: 2,
+        vector: vec![1.0; 384],
+    };
+    assert_eq!(
+        store
+            .save_embeddings(org, "m", std::slice::from_ref(&v2))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(store.embeddings_of(org, "m", &[id]).await.unwrap()[&id], v2);
+
+    // Deleting the question deletes its vectors.
+    store.delete_question(org, id).await.unwrap();
+    assert!(
+        store
+            .embeddings_of(org, "m", &[id])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

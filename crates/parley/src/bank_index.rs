@@ -44,9 +44,9 @@ pub fn index_dir(url: &str, org: OrgId) -> Option<PathBuf> {
 /// Opens the index of `org` (on disk when it has a place, else in memory) and catches it up.
 pub async fn open_current(store: &Store, url: &str, org: OrgId) -> anyhow::Result<SearchIndex> {
     let mut index = match index_dir(url, org) {
-        Some(dir) => SearchIndex::open_dir(&dir)
+        Some(dir) => SearchIndex::open_dir(&dir, None)
             .with_context(|| format!("opening the search index in {}", dir.display()))?,
-        None => SearchIndex::in_memory()?,
+        None => SearchIndex::in_memory(None)?,
     };
     catch_up(store, org, &mut index).await?;
     Ok(index)
@@ -67,7 +67,7 @@ pub async fn catch_up(store: &Store, org: OrgId, index: &mut SearchIndex) -> any
             .changes_since(org, watermark, CHANGES_PER_BATCH)
             .await?;
         for q in &changes.upserted {
-            index.upsert(q)?;
+            index.upsert(q, None)?;
         }
         for id in &changes.removed {
             index.remove(*id);

@@ -37,13 +37,23 @@ enum Carrier {
     Paragraph,
 }
 
+/// Whether a block is noise through and through: an answer that merely starts with a glued-on
+/// promotion is kept (the promotion is cut off when the answer is finished).
+fn is_noise_throughout(text: &str) -> bool {
+    if !noise::is_noise(text) {
+        return false;
+    }
+    let (rest, removed) = noise::strip_promo_prefix(text);
+    removed == 0 || rest.trim().is_empty() || noise::is_noise(&rest)
+}
+
 /// Marks noise blocks: promotional or chrome text, the short title of an ad block, the lines
 /// of an ad block after its first noisy line, and footers repeated on every page.
 fn mark_noise(blocks: &[Block]) -> Vec<bool> {
     let mut noise: Vec<bool> = blocks
         .iter()
         .map(|b| match &b.kind {
-            Kind::Paragraph | Kind::Heading(_) | Kind::Item { .. } => noise::is_noise(&b.text),
+            Kind::Paragraph | Kind::Heading(_) | Kind::Item { .. } => is_noise_throughout(&b.text),
             _ => false,
         })
         .collect();

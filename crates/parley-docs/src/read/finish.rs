@@ -78,6 +78,10 @@ pub fn finish(
     for (i, q) in ex.questions.iter().enumerate() {
         if sections[i].is_none() {
             sections[i] = front_section.clone().or_else(|| {
+                // "Describe a challenging project…" names no topic even when its answer does.
+                if asks_about_experience(&fold(&q.text)) {
+                    return tax.lookup("behavioural").map(|s| s.name.clone());
+                }
                 tax.classify(&q.text)
                     .or_else(|| q.answer.as_deref().and_then(|a| tax.classify(a)))
                     .and_then(|c| tax.get(&c.section_id).map(|s| s.name.clone()))
@@ -364,15 +368,12 @@ fn kind_from_heading(h: &str) -> Option<QuestionKind> {
     }
 }
 
-fn kind_for(text: &str, headings: &[String], section: Option<&str>) -> QuestionKind {
-    if let Some(k) = headings.iter().rev().find_map(|h| kind_from_heading(h)) {
-        return k;
-    }
-    let f = fold(text);
-    let starts = |w: &[&str]| w.iter().any(|x| f.starts_with(x));
-    let has = |w: &[&str]| w.iter().any(|x| f.contains(x));
-    if has(&[
+/// Whether a (folded) question asks about the candidate's own past, habits or motives rather
+/// than a technical topic.
+fn asks_about_experience(f: &str) -> bool {
+    const PHRASES: &[&str] = &[
         "tell me about a time",
+        "tell me about yourself",
         "describe a time",
         "give an example of when",
         "give an example of a time",
@@ -383,9 +384,36 @@ fn kind_for(text: &str, headings: &[String], section: Option<&str>) -> QuestionK
         "what motivates you",
         "why do you want",
         "where do you see yourself",
+        "did you learn",
+        "have you learned",
+        "project you worked on",
+        "project you built",
+        "challenging project",
+        "you overcame",
+        "your experience working",
+        "working as a part of a team",
+        "working in a team",
+        "how do you mentor",
+        "mentor junior",
+        "disagreed with",
+        "conflict with",
+        "your strengths",
+        "your weaknesses",
         "opowiedz o sytuacji",
+        "opowiedz o projekcie",
         "twoje najwieksze",
-    ]) {
+        "czego sie nauczyl",
+    ];
+    PHRASES.iter().any(|p| f.contains(p))
+}
+
+fn kind_for(text: &str, headings: &[String], section: Option<&str>) -> QuestionKind {
+    if let Some(k) = headings.iter().rev().find_map(|h| kind_from_heading(h)) {
+        return k;
+    }
+    let f = fold(text);
+    let starts = |w: &[&str]| w.iter().any(|x| f.starts_with(x));
+    if asks_about_experience(&f) {
         QuestionKind::Behavioural
     } else if starts(&[
         "how would you design",
@@ -403,6 +431,12 @@ fn kind_for(text: &str, headings: &[String], section: Option<&str>) -> QuestionK
         "what would you do when",
         "how would you handle",
         "how would you manage",
+        "how would you approach",
+        "how would you respond",
+        "how would you react",
+        "product asks",
+        "your manager asks",
+        "a colleague ",
         "your team has",
         "we have a",
         "i'm the ceo",
@@ -474,6 +508,20 @@ mod tests {
         assert_eq!(
             kind_for("What is a mutex?", &[], None),
             QuestionKind::Technical
+        );
+        for experience in [
+            "What did you learn this week?",
+            "Describe a challenging project you worked on and how you overcame it.",
+        ] {
+            assert_eq!(kind_for(experience, &[], None), QuestionKind::Behavioural);
+        }
+        assert_eq!(
+            kind_for(
+                "Product asks you to ship in half the time. How would you approach this?",
+                &[],
+                None
+            ),
+            QuestionKind::Situational
         );
     }
 }

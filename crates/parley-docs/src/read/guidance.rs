@@ -132,7 +132,14 @@ fn at_sentence_start(chars: &[char], i: usize) -> bool {
         }
         k -= 1;
     }
-    k == 0 || (saw_space && matches!(chars[k - 1], '.' | '!' | '?' | '"' | '”' | ')' | ':'))
+    if k == 0 {
+        return true;
+    }
+    // A quotation closing a sentence ("… they 'usually do.' Red flag: …") ends it too.
+    if k >= 2 && matches!(chars[k - 1], '\'' | '’') && matches!(chars[k - 2], '.' | '!' | '?') {
+        return saw_space;
+    }
+    saw_space && matches!(chars[k - 1], '.' | '!' | '?' | '"' | '”' | ')' | ':')
 }
 
 fn label_at(chars: &[char], i: usize) -> Option<(usize, Bucket)> {

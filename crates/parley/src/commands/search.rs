@@ -6,7 +6,7 @@ use crate::bank_index;
 use crate::cli::{SearchArgs, SearchMode};
 use crate::error::UsageError;
 use parley_domain::{Language, QuestionKind, Taxonomy};
-use parley_search::{Filters, LexicalHit};
+use parley_search::{Filters, Hit};
 use parley_store::Store;
 use serde::Serialize;
 
@@ -71,7 +71,7 @@ fn filters(args: &SearchArgs) -> anyhow::Result<Filters> {
     })
 }
 
-fn json_hit(h: &LexicalHit) -> JsonHit<'_> {
+fn json_hit(h: &Hit) -> JsonHit<'_> {
     JsonHit {
         id: &h.id,
         text: &h.text,
@@ -85,7 +85,7 @@ fn json_hit(h: &LexicalHit) -> JsonHit<'_> {
     }
 }
 
-fn print_hits(hits: &[LexicalHit]) {
+fn print_hits(hits: &[Hit]) {
     if hits.is_empty() {
         eprintln!("no questions match");
         return;
