@@ -129,6 +129,22 @@ pub struct Question {
 }
 
 impl Question {
+    /// A new question of `org` with a fresh id, at revision 1, not yet stored (`created_at`
+    /// and `updated_at` are 0 until storage sets them).
+    pub fn new(org: OrgId, draft: QuestionDraft) -> Question {
+        Question {
+            id: QuestionId::new(),
+            org,
+            draft,
+            follow_up_of: None,
+            translation_of: None,
+            sources: Vec::new(),
+            revision: 1,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
     pub fn language(&self) -> Language {
         self.draft
             .language
@@ -178,9 +194,43 @@ pub fn merge_into(base: &mut QuestionDraft, other: &QuestionDraft) -> bool {
     *base != before
 }
 
+/// Merges a near-duplicate `other` (the same question in other words) into `base`: gaps are
+/// filled as for an exact duplicate, and when both carry a reference answer and they differ,
+/// `other`'s is appended below `base`'s, so no answer is lost. Returns whether `base` changed.
+pub fn merge_near_duplicate(base: &mut QuestionDraft, other: &QuestionDraft) -> bool {
+    let mut changed = false;
+    if let (Some(mine), Some(theirs)) = (&base.reference_answer, &other.reference_answer)
+        && crate::text::duplicate_key(mine) != crate::text::duplicate_key(theirs)
+        && !mine.contains(theirs.as_str())
+    {
+        base.reference_answer = Some(format!("{mine}\n\n{theirs}"));
+        changed = true;
+    }
+    merge_into(base, other) || changed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_near_duplicate_merge_keeps_both_answers_once() {
+        let mut a = QuestionDraft::new("SQL or NoSQL?");
+        a.reference_answer = Some("Relations and joins.".into());
+        let mut b = QuestionDraft::new("Relational or document store?");
+        b.reference_answer = Some("Flexible schemas.".into());
+        b.tags = vec!["databases".into()];
+        assert!(merge_near_duplicate(&mut a, &b));
+        assert_eq!(
+            a.reference_answer.as_deref(),
+            Some("Relations and joins.\n\nFlexible schemas.")
+        );
+        assert_eq!(a.tags, ["databases"]);
+        assert!(
+            !merge_near_duplicate(&mut a, &b),
+            "merging twice changes nothing"
+        );
+    }
 
     #[test]
     fn validation_trims_and_rejects_empty_text() {

@@ -88,7 +88,7 @@ pub fn is_stop_word(plain_token: &str) -> bool {
         "from", "by", "with", "and", "or", "it", "its", "this", "that", "these", "those", "you",
         "your", "we", "our", "i", "me", "my", "can", "could", "would", "should", "will", "about",
         "between", "as", "into", "there", "their", "they", "if", "than", "then", "so", "some",
-        "any", "have", "has", "had", "explain", "describe", "tell",
+        "any", "have", "has", "had", "explain", "describe", "tell", "vs", "versus",
     ];
     // Polish, folded (the token is already folded when this is asked).
     const PL: &[&str] = &[

@@ -5,6 +5,7 @@
 //! it questions and tells it the change watermark they reflect.
 
 mod analysis;
+pub mod dedup;
 mod index;
 mod query;
 mod rank;

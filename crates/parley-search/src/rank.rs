@@ -22,6 +22,11 @@ const RRF_K: f32 = 60.0;
 /// A document's fused score, with its BM25 score and cosine when each list found it.
 type Fused = (f32, Option<f32>, Option<f32>);
 
+/// The lexical list's weight in the fusion (the semantic list's is 1). Matching any query
+/// word, BM25's list has a long tail of questions sharing one common word; at equal weight
+/// that tail outranked semantic hits on paraphrased queries.
+const LEXICAL_WEIGHT: f32 = 0.5;
+
 /// How many candidates each list contributes to a fusion, per result asked for.
 const CANDIDATES_PER_RESULT: usize = 4;
 
@@ -63,7 +68,7 @@ impl SearchIndex {
         let mut fused: HashMap<DocAddress, Fused> = HashMap::new();
         for (rank, (score, addr)) in lexical.iter().enumerate() {
             let e = fused.entry(*addr).or_default();
-            e.0 += 1.0 / (RRF_K + rank as f32 + 1.0);
+            e.0 += LEXICAL_WEIGHT / (RRF_K + rank as f32 + 1.0);
             e.1 = Some(*score);
         }
         for (rank, (similarity, addr)) in semantic.iter().enumerate() {

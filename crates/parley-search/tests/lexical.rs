@@ -1,7 +1,7 @@
 //! Lexical search on a small bank written for these tests: stems in both languages, folded
 //! diacritics, typos, filters, snippets, and an index that survives a reopen.
 
-use parley_domain::{Language, OrgId, Question, QuestionDraft, QuestionId, QuestionKind};
+use parley_domain::{Language, OrgId, Question, QuestionDraft, QuestionKind};
 use parley_search::{Filters, SearchIndex};
 
 fn question(text: &str, lang: &str, section: &str, answer: Option<&str>) -> Question {
@@ -10,17 +10,7 @@ fn question(text: &str, lang: &str, section: &str, answer: Option<&str>) -> Ques
     draft.section = Some(section.into());
     draft.reference_answer = answer.map(str::to_string);
     draft.kind = QuestionKind::Technical;
-    Question {
-        id: QuestionId::new(),
-        org: OrgId::new(),
-        draft,
-        follow_up_of: None,
-        translation_of: None,
-        sources: vec![],
-        revision: 1,
-        created_at: 0,
-        updated_at: 0,
-    }
+    Question::new(OrgId::new(), draft)
 }
 
 fn bank() -> Vec<Question> {

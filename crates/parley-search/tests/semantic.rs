@@ -1,23 +1,13 @@
 //! Semantic and hybrid ranking with hand-made vectors (the embedding engine has tests of its
 //! own): nearest by cosine, filters, fusion, neighbours, and vectors that follow edits.
 
-use parley_domain::{OrgId, Question, QuestionDraft, QuestionId};
+use parley_domain::{OrgId, Question, QuestionDraft};
 use parley_search::{Filters, SearchIndex};
 
 fn question(text: &str, section: &str) -> Question {
     let mut draft = QuestionDraft::new(text);
     draft.section = Some(section.into());
-    Question {
-        id: QuestionId::new(),
-        org: OrgId::new(),
-        draft,
-        follow_up_of: None,
-        translation_of: None,
-        sources: vec![],
-        revision: 1,
-        created_at: 0,
-        updated_at: 0,
-    }
+    Question::new(OrgId::new(), draft)
 }
 
 fn unit(v: [f32; 4]) -> Vec<f32> {
@@ -151,4 +141,29 @@ fn an_index_made_for_another_model_is_rebuilt() {
     drop(same);
     let other = SearchIndex::open_dir(dir.path(), Some("model-b")).unwrap();
     assert_eq!((other.watermark(), other.len()), (0, 0));
+}
+
+#[test]
+fn a_large_bank_is_scanned_in_parallel_with_the_same_answer() {
+    // Past the size where the scan splits across threads; the best match sits in the middle.
+    let mut index = SearchIndex::in_memory(Some("test-model")).unwrap();
+    let mut target = None;
+    for i in 0..25_000u32 {
+        let q = question(&format!("Question number {i}"), "Databases");
+        let angle = i as f32 * 0.001;
+        let v = if i == 12_345 {
+            target = Some(q.id.to_string());
+            unit([0.0, 0.0, 0.0, 1.0])
+        } else {
+            unit([angle.cos(), angle.sin(), 0.1, 0.0])
+        };
+        index.upsert(&q, Some(&v)).unwrap();
+    }
+    index.commit(1).unwrap();
+    let hits = index
+        .search_semantic("", &unit([0.0, 0.0, 0.05, 1.0]), &Filters::default(), 3)
+        .unwrap();
+    assert_eq!(Some(hits[0].id.clone()), target);
+    assert_eq!(hits.len(), 3);
+    assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
 }

@@ -22,6 +22,8 @@ pub enum StoreError {
     DuplicateText(String),
     #[error("invalid question: {0}")]
     Invalid(#[from] DomainError),
+    #[error("{0}")]
+    Refused(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]

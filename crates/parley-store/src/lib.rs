@@ -5,6 +5,7 @@
 
 mod changes;
 mod db;
+mod duplicates;
 mod embeddings;
 mod error;
 mod import;
@@ -15,6 +16,7 @@ mod statements;
 mod store;
 
 pub use changes::Changes;
+pub use duplicates::{DuplicatePair, NOTE_MERGED_DUPLICATE};
 pub use embeddings::StoredEmbedding;
 pub use error::StoreError;
 pub use import::{NOTE_IMPORTED, NOTE_MERGED};

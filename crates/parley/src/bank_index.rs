@@ -5,9 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use parley_domain::OrgId;
+use parley_domain::{OrgId, Question};
+use parley_embed::Embedder;
 use parley_search::SearchIndex;
-use parley_store::Store;
+use parley_store::{Store, StoredEmbedding};
 
 /// Changes read from the log per round trip.
 const CHANGES_PER_BATCH: u32 = 2000;
@@ -41,20 +42,36 @@ pub fn index_dir(url: &str, org: OrgId) -> Option<PathBuf> {
     Some(base.join(org.to_string()))
 }
 
-/// Opens the index of `org` (on disk when it has a place, else in memory) and catches it up.
-pub async fn open_current(store: &Store, url: &str, org: OrgId) -> anyhow::Result<SearchIndex> {
+/// Sentences embedded per call: the engine pads a batch to its longest sentence, and
+/// questions are short, so this trades little padding for fewer calls.
+const EMBED_BATCH: usize = 32;
+
+/// Opens the index of `org` (on disk when it has a place, else in memory) and catches it up,
+/// with vectors by `embedder` when there is one.
+pub async fn open_current(
+    store: &Store,
+    url: &str,
+    org: OrgId,
+    embedder: Option<&Embedder>,
+) -> anyhow::Result<SearchIndex> {
+    let model = embedder.map(Embedder::model_id);
     let mut index = match index_dir(url, org) {
-        Some(dir) => SearchIndex::open_dir(&dir, None)
+        Some(dir) => SearchIndex::open_dir(&dir, model)
             .with_context(|| format!("opening the search index in {}", dir.display()))?,
-        None => SearchIndex::in_memory(None)?,
+        None => SearchIndex::in_memory(model)?,
     };
-    catch_up(store, org, &mut index).await?;
+    catch_up(store, org, &mut index, embedder).await?;
     Ok(index)
 }
 
 /// Applies every change to `org`'s bank after the index's watermark. Returns how many
 /// questions were re-indexed or removed.
-pub async fn catch_up(store: &Store, org: OrgId, index: &mut SearchIndex) -> anyhow::Result<u64> {
+pub async fn catch_up(
+    store: &Store,
+    org: OrgId,
+    index: &mut SearchIndex,
+    embedder: Option<&Embedder>,
+) -> anyhow::Result<u64> {
     let newest = store.change_watermark(org).await?;
     if newest < index.watermark() {
         // The log went backwards: the database was restored from an older copy. Start over.
@@ -66,8 +83,12 @@ pub async fn catch_up(store: &Store, org: OrgId, index: &mut SearchIndex) -> any
         let changes = store
             .changes_since(org, watermark, CHANGES_PER_BATCH)
             .await?;
-        for q in &changes.upserted {
-            index.upsert(q, None)?;
+        let vectors = match embedder {
+            Some(e) => vectors_for(store, org, e, &changes.upserted).await?,
+            None => vec![None; changes.upserted.len()],
+        };
+        for (q, v) in changes.upserted.iter().zip(&vectors) {
+            index.upsert(q, v.as_deref())?;
         }
         for id in &changes.removed {
             index.remove(*id);
@@ -80,6 +101,52 @@ pub async fn catch_up(store: &Store, org: OrgId, index: &mut SearchIndex) -> any
     }
     index.commit(watermark)?;
     Ok(applied)
+}
+
+/// The embedding of each question's current revision: stored ones are reused, missing or
+/// stale ones computed now and stored for next time.
+async fn vectors_for(
+    store: &Store,
+    org: OrgId,
+    embedder: &Embedder,
+    questions: &[Question],
+) -> anyhow::Result<Vec<Option<Vec<f32>>>> {
+    let model = embedder.model_id();
+    let ids: Vec<_> = questions.iter().map(|q| q.id).collect();
+    let mut stored = store.embeddings_of(org, model, &ids).await?;
+    let mut out: Vec<Option<Vec<f32>>> = questions
+        .iter()
+        .map(|q| {
+            stored
+                .remove(&q.id)
+                .filter(|e| e.revision == q.revision)
+                .map(|e| e.vector)
+        })
+        .collect();
+    let missing: Vec<usize> = (0..questions.len()).filter(|&i| out[i].is_none()).collect();
+    for chunk in missing.chunks(EMBED_BATCH) {
+        let texts: Vec<&str> = chunk
+            .iter()
+            .map(|&i| questions[i].draft.text.as_str())
+            .collect();
+        // Questions are embedded as queries: e5's prefix for short texts compared with each
+        // other, which also suits duplicate detection (a question against a question).
+        let vectors = tokio::task::block_in_place(|| embedder.embed_queries(&texts));
+        let fresh: Vec<StoredEmbedding> = chunk
+            .iter()
+            .zip(vectors)
+            .map(|(&i, vector)| StoredEmbedding {
+                question: questions[i].id,
+                revision: questions[i].revision,
+                vector,
+            })
+            .collect();
+        store.save_embeddings(org, model, &fresh).await?;
+        for (&i, e) in chunk.iter().zip(fresh) {
+            out[i] = Some(e.vector);
+        }
+    }
+    Ok(out)
 }
 
 /// FNV-1a: a stable name for a database URL (std's hasher may change between releases).

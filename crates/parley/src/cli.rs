@@ -31,6 +31,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Search the bank by words (BM25) and by meaning.
     Search(SearchArgs),
+    /// Review near-duplicate questions: list the open suggestions, merge, dismiss, rescan.
+    Dedup(DedupArgs),
     /// Create or upgrade the database schema.
     Migrate,
 }
@@ -46,6 +48,10 @@ pub struct ImportArgs {
     /// Refuse files larger than this many bytes.
     #[arg(long, default_value_t = 64 * 1024 * 1024)]
     pub max_size: u64,
+    /// Do not embed the new questions or look for near-duplicates now; the embeddings are made
+    /// when the search index next catches up (`parley dedup scan` finds the duplicates later).
+    #[arg(long)]
+    pub no_semantic: bool,
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }
@@ -159,4 +165,33 @@ pub struct SearchArgs {
     /// Print `{"results":[…]}` as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DedupArgs {
+    #[command(subcommand)]
+    pub action: Option<DedupAction>,
+    /// Print `{"near_duplicates":[…]}` as JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DedupAction {
+    /// Merge OTHER into KEEP: sources, answers, guidance and history are kept, OTHER is deleted.
+    Merge {
+        keep: String,
+        other: String,
+        #[arg(long, env = "USER", default_value = "cli")]
+        author: String,
+    },
+    /// Remember that A and B are different questions; they are not suggested again.
+    Dismiss {
+        a: String,
+        b: String,
+        #[arg(long, env = "USER", default_value = "cli")]
+        author: String,
+    },
+    /// Look for near-duplicates across the whole bank (after installing the model, say).
+    Scan,
 }

@@ -23,7 +23,13 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
         3
     } else if let Some(s) = e.downcast_ref::<StoreError>() {
         match s {
-            StoreError::NotFound | StoreError::Invalid(_) | StoreError::BadUrl(_) => 2,
+            StoreError::NotFound
+            | StoreError::Invalid(_)
+            | StoreError::BadUrl(_)
+            | StoreError::BadSlug(_)
+            | StoreError::Refused(_)
+            | StoreError::DuplicateText(_)
+            | StoreError::Conflict { .. } => 2,
             _ => 4,
         }
     } else {

@@ -5,7 +5,9 @@ mod bank_index;
 mod cli;
 mod commands;
 mod error;
+mod near_dups;
 mod output;
+mod semantic;
 
 use clap::Parser;
 use std::process::ExitCode;

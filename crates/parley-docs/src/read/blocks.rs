@@ -294,7 +294,7 @@ fn continues(body: &str, next: &str, width: usize) -> bool {
 
 fn lone_number(t: &str) -> Option<u32> {
     let d = t.trim_end_matches(['.', ')']);
-    (!d.is_empty() && d.len() <= 4 && d.chars().all(|c| c.is_ascii_digit()))
+    (!d.is_empty() && d.len() <= 6 && d.chars().all(|c| c.is_ascii_digit()))
         .then(|| d.parse().ok())
         .flatten()
 }
@@ -492,6 +492,13 @@ fn looks_like_heading(text: &str, gap: u32, first_line: bool, next: Option<&Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_documents_number_past_ten_thousand() {
+        assert_eq!(lone_number("10000"), Some(10_000));
+        assert_eq!(lone_number("123456."), Some(123_456));
+        assert_eq!(lone_number("1234567"), None);
+    }
 
     fn kinds(text: &str) -> Vec<(Kind, String)> {
         text_blocks(text)

@@ -1,8 +1,11 @@
 //! `parley import`: read every file, refuse the whole run if any fails, then store the
 //! questions in one transaction and report per file.
 
+use crate::bank_index;
 use crate::cli::ImportArgs;
 use crate::error::ImportRefused;
+use crate::near_dups::{self, Suggestion};
+use crate::semantic::Model;
 use indicatif::{ProgressBar, ProgressStyle};
 use parley_docs::{ParsedDocument, ReadOptions, Ref, parse_document};
 use parley_domain::{QuestionId, Source};
@@ -40,6 +43,9 @@ struct Report {
     merged_exact: usize,
     errors: Vec<FileError>,
     dry_run: bool,
+    /// Questions of this run that look like another question in other words (empty on a dry
+    /// run, or without the embedding model).
+    near_duplicates: Vec<Suggestion>,
 }
 
 fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
@@ -67,7 +73,7 @@ fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-pub async fn run(store: &Store, org_slug: &str, args: ImportArgs) -> anyhow::Result<()> {
+pub async fn run(store: &Store, url: &str, org_slug: &str, args: ImportArgs) -> anyhow::Result<()> {
     let bar = progress(args.files.len());
     let mut docs: Vec<(String, ParsedDocument)> = Vec::new();
     let mut errors = Vec::new();
@@ -111,6 +117,7 @@ pub async fn run(store: &Store, org_slug: &str, args: ImportArgs) -> anyhow::Res
             merged_exact: 0,
             errors,
             dry_run: args.dry_run,
+            near_duplicates: Vec::new(),
         };
         print_report(&report, args.json)?;
         for e in &report.errors {
@@ -146,14 +153,56 @@ pub async fn run(store: &Store, org_slug: &str, args: ImportArgs) -> anyhow::Res
             file_report(p, d, merged)
         })
         .collect();
+    let near_duplicates = if args.dry_run || args.no_semantic {
+        Vec::new()
+    } else {
+        near_duplicates_of(store, url, org, &items, &outcome).await?
+    };
     let report = Report {
         files,
         added: outcome.added(),
         merged_exact: outcome.merged_exact(),
         errors: Vec::new(),
         dry_run: args.dry_run,
+        near_duplicates,
     };
     print_report(&report, args.json)
+}
+
+/// Brings the search index up to date with the run (embedding its new questions) and finds
+/// near-duplicates of the questions it added.
+async fn near_duplicates_of(
+    store: &Store,
+    url: &str,
+    org: parley_domain::OrgId,
+    items: &[ImportItem],
+    outcome: &parley_store::ImportOutcome,
+) -> anyhow::Result<Vec<Suggestion>> {
+    let model = Model::locate();
+    model.warn_if_missing("near-duplicates are not looked for");
+    let Some(embedder) = model.embedder() else {
+        return Ok(Vec::new());
+    };
+    let index = bank_index::open_current(store, url, org, Some(embedder)).await?;
+    let added: Vec<(QuestionId, String, String)> = items
+        .iter()
+        .zip(&outcome.items)
+        .filter_map(|(item, o)| match o {
+            parley_store::ItemOutcome::Added(id) => Some((
+                *id,
+                item.draft.text.clone(),
+                item.draft
+                    .language
+                    .clone()
+                    .unwrap_or_else(parley_domain::Language::undetermined)
+                    .as_str()
+                    .to_string(),
+            )),
+            _ => None,
+        })
+        .collect();
+    let pairs = near_dups::detect(store, org, &index, &added).await?;
+    near_dups::describe(store, org, &pairs).await
 }
 
 /// Turns every document's questions into one batch, resolving links within a document and ids
@@ -245,6 +294,18 @@ fn print_report(r: &Report, json: bool) -> anyhow::Result<()> {
                 ""
             }
         );
+    }
+    if !r.near_duplicates.is_empty() {
+        println!(
+            "{} possible near-duplicates (review with `parley dedup`):",
+            r.near_duplicates.len()
+        );
+        for s in &r.near_duplicates {
+            println!(
+                "  {:.3}  {}\n         ~ {}",
+                s.score, s.question_text, s.similar_to_text
+            );
+        }
     }
     Ok(())
 }

@@ -1,8 +1,9 @@
 //! One module per subcommand; `run` opens the store and dispatches.
 
+mod dedup;
 mod export;
 mod import;
-mod questions;
+pub mod questions;
 mod search;
 
 use crate::cli::{Cli, Command};
@@ -24,10 +25,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database is up to date ({})", redact(&url));
             Ok(())
         }
-        Command::Import(args) => import::run(&store, &cli.org, args).await,
+        Command::Import(args) => import::run(&store, &url, &cli.org, args).await,
         Command::Questions(cmd) => questions::run(&store, &cli.org, cmd).await,
         Command::Export(args) => export::run(&store, &cli.org, args).await,
         Command::Search(args) => search::run(&store, &url, &cli.org, args).await,
+        Command::Dedup(args) => dedup::run(&store, &url, &cli.org, args).await,
     };
     store.close().await;
     result

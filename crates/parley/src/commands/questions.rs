@@ -137,7 +137,7 @@ async fn edit(store: &Store, org: parley_domain::OrgId, args: EditArgs) -> anyho
     Ok(())
 }
 
-async fn resolve(
+pub async fn resolve(
     store: &Store,
     org: parley_domain::OrgId,
     given: &str,

@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use crate::bank_index;
 use crate::cli::{SearchArgs, SearchMode};
 use crate::error::UsageError;
+use crate::semantic::Model;
 use parley_domain::{Language, QuestionKind, Taxonomy};
 use parley_search::{Filters, Hit};
 use parley_store::Store;
@@ -25,13 +26,28 @@ struct JsonHit<'a> {
 pub async fn run(store: &Store, url: &str, org_slug: &str, args: SearchArgs) -> anyhow::Result<()> {
     let org = store.ensure_org(org_slug).await?;
     let filters = filters(&args)?;
-    let index = bank_index::open_current(store, url, org).await?;
-    if args.mode != SearchMode::Lexical {
-        // No embedding engine is wired in yet: say so and answer with words alone rather
-        // than fail, as the search must whenever the model is missing.
-        eprintln!("semantic search is not available (no embedding model); showing lexical results");
-    }
-    let hits = index.search_lexical(&args.query, &filters, args.limit)?;
+    // A lexical search needs no model; loading one would only cost time.
+    let model = match args.mode {
+        SearchMode::Lexical => Model::Missing(String::new()),
+        _ => Model::locate(),
+    };
+    let embedder = model.embedder();
+    let index = bank_index::open_current(store, url, org, embedder).await?;
+    let hits = match (args.mode, embedder) {
+        (SearchMode::Lexical, _) => index.search_lexical(&args.query, &filters, args.limit)?,
+        (mode, Some(e)) => {
+            let vector = e.embed_queries(&[args.query.as_str()]).remove(0);
+            if mode == SearchMode::Semantic {
+                index.search_semantic(&args.query, &vector, &filters, args.limit)?
+            } else {
+                index.search_hybrid(&args.query, &vector, &filters, args.limit)?
+            }
+        }
+        (_, None) => {
+            model.warn_if_missing("showing lexical results only");
+            index.search_lexical(&args.query, &filters, args.limit)?
+        }
+    };
     if args.json {
         let results: Vec<JsonHit> = hits.iter().map(json_hit).collect();
         println!(

@@ -1,0 +1,35 @@
+//! The embedding model, when it is installed. Every semantic feature degrades to its lexical
+//! form without it, and says so once, plainly.
+
+use parley_embed::Embedder;
+
+/// The model, or why there is none.
+pub enum Model {
+    Ready(Box<Embedder>),
+    Missing(String),
+}
+
+impl Model {
+    /// Looks for the model where `./dev setup` puts it (see `parley_embed::model_dirs`).
+    pub fn locate() -> Model {
+        match Embedder::locate() {
+            Ok(e) => Model::Ready(Box::new(e)),
+            Err(e) => Model::Missing(e.to_string()),
+        }
+    }
+
+    pub fn embedder(&self) -> Option<&Embedder> {
+        match self {
+            Model::Ready(e) => Some(e),
+            Model::Missing(_) => None,
+        }
+    }
+
+    /// Prints, on standard error, what is missing and what the command does instead.
+    pub fn warn_if_missing(&self, instead: &str) {
+        if let Model::Missing(why) = self {
+            eprintln!("semantic features are off: {why}");
+            eprintln!("{instead}");
+        }
+    }
+}
