@@ -76,7 +76,7 @@ fn queries_and_passages_get_different_prefixes() {
 fn a_missing_model_is_reported_with_the_way_to_get_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let err = Embedder::load(dir.path()).expect_err("no model there");
-    assert!(common::is_missing(&err), "{err:?}");
+    assert!(matches!(err, EmbedError::ModelMissing { .. }), "{err:?}");
     let msg = err.to_string();
     assert!(
         msg.contains(MODEL_FILE) && msg.contains("./dev setup"),
