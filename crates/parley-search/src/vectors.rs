@@ -67,16 +67,20 @@ impl SegmentVectors {
     fn score(&self, slot: u32, query: &[i8], query_scale: f32) -> f32 {
         let at = slot as usize * self.dim;
         let v = &self.data[at..at + self.dim];
-        // Products of two i8 fit an i16, and pairs of those an i32: the shape of SSE2's
-        // pmaddwd, which the baseline x86-64 target has (it lacks the wider multiplies).
-        let dot: i32 = v
-            .chunks_exact(2)
-            .zip(query.chunks_exact(2))
-            .map(|(a, b)| {
-                i32::from(i16::from(a[0]) * i16::from(b[0]))
-                    + i32::from(i16::from(a[1]) * i16::from(b[1]))
-            })
-            .sum();
+        // Sixteen independent lanes: no single sum has to be reordered, so the compiler keeps
+        // them in vector registers (a plain `sum()` of products it may not vectorise).
+        let mut lanes = [0i32; 16];
+        let mut a = v.chunks_exact(16);
+        let mut b = query.chunks_exact(16);
+        for (x, y) in (&mut a).zip(&mut b) {
+            for k in 0..16 {
+                lanes[k] += i32::from(i16::from(x[k]) * i16::from(y[k]));
+            }
+        }
+        let mut dot: i32 = lanes.iter().sum();
+        for (x, y) in a.remainder().iter().zip(b.remainder()) {
+            dot += i32::from(*x) * i32::from(*y);
+        }
         dot as f32 * self.scale[slot as usize] * query_scale
     }
 }
