@@ -46,6 +46,32 @@ impl Store {
         Ok(q)
     }
 
+    /// The follow-up questions of question `id` of `org`, oldest first, with their sources.
+    pub async fn follow_ups_of(
+        &self,
+        org: OrgId,
+        id: QuestionId,
+    ) -> Result<Vec<Question>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            question_columns!(),
+            " FROM questions q WHERE q.org_id = $1 AND q.follow_up_of = $2 ORDER BY q.seq"
+        );
+        let (org_s, id_s) = (org.to_string(), id.to_string());
+        let mut tx = self.begin_read().await?;
+        let rows: Vec<QuestionRow> =
+            on!(&mut tx, c => sqlx::query_as(sql).bind(&org_s).bind(&id_s).fetch_all(c).await)?;
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let mut sources = sources_of_many(&mut tx, &ids).await?;
+        tx.commit().await?;
+        rows.into_iter()
+            .map(|r| {
+                let s = sources.remove(&r.id).unwrap_or_default();
+                r.into_question(s)
+            })
+            .collect()
+    }
+
     /// A page of `org`'s questions in creation order, narrowed by `filter`.
     ///
     /// A cursor (`filter.after`) naming a question that is not in `org` gives `NotFound`.

@@ -250,6 +250,13 @@ async fn first_import_merges_duplicates_and_links(store: &Store, org: OrgId) -> 
 
     let d = store.get_question(org, deadlock).await.unwrap();
     assert_eq!((d.follow_up_of, d.revision), (Some(mutex), 1));
+    let follow_ups = store.follow_ups_of(org, mutex).await.unwrap();
+    assert_eq!(
+        follow_ups.iter().map(|q| q.id).collect::<Vec<_>>(),
+        [deadlock]
+    );
+    assert_eq!(follow_ups[0].sources, d.sources);
+    assert!(store.follow_ups_of(org, deadlock).await.unwrap().is_empty());
     let en = store.get_question(org, index_en).await.unwrap();
     assert_eq!(en.translation_of, Some(index_pl));
     [mutex, deadlock, index_pl, index_en, conflict]

@@ -70,12 +70,7 @@ pub async fn run(store: &Store, org_slug: &str, cmd: QuestionsCommand) -> anyhow
                 );
             } else {
                 let history = store.revisions(org, id).await?;
-                let follow_ups: Vec<_> = store
-                    .all_questions(org)
-                    .await?
-                    .into_iter()
-                    .filter(|f| f.follow_up_of == Some(id))
-                    .collect();
+                let follow_ups = store.follow_ups_of(org, id).await?;
                 print!("{}", output::question_page(&q, &history, &follow_ups));
             }
         }
