@@ -17,6 +17,10 @@ pub use index::SearchIndex;
 pub use query::{Filters, Hit};
 pub use snippet::{Snippet, Terms};
 
+/// The most results one search returns; larger limits are cut to it, so no caller can make
+/// the index allocate for a billion results.
+pub const MAX_RESULTS: usize = 1000;
+
 /// Why the index could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {

@@ -108,6 +108,7 @@ impl SearchIndex {
         limit: usize,
     ) -> Result<Vec<Hit>, SearchError> {
         let words = QueryWords::new(query);
+        let limit = limit.min(crate::MAX_RESULTS);
         if words.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }

@@ -40,6 +40,7 @@ impl SearchIndex {
         filters: &Filters,
         limit: usize,
     ) -> Result<Vec<Hit>, SearchError> {
+        let limit = limit.min(crate::MAX_RESULTS);
         let searcher = self.reader.searcher();
         let terms = QueryWords::new(query).terms();
         self.semantic_top(&searcher, vector, filters, limit)?
@@ -60,6 +61,7 @@ impl SearchIndex {
         filters: &Filters,
         limit: usize,
     ) -> Result<Vec<Hit>, SearchError> {
+        let limit = limit.min(crate::MAX_RESULTS);
         let searcher = self.reader.searcher();
         let words = QueryWords::new(query);
         let depth = limit.max(10) * CANDIDATES_PER_RESULT;
@@ -127,6 +129,7 @@ impl SearchIndex {
         let Some(vector) = self.vector_of(id)? else {
             return Ok(Vec::new());
         };
+        let limit = limit.min(crate::MAX_RESULTS);
         let mut hits = self.search_semantic("", &vector, filters, limit + 1)?;
         hits.retain(|h| h.id != id);
         hits.truncate(limit);

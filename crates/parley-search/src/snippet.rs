@@ -179,7 +179,8 @@ fn word_start(text: &str, mut at: usize) -> usize {
         at -= 1;
     }
     match text[..at].rfind(char::is_whitespace) {
-        Some(ws) if at - ws < 20 => ws + 1,
+        // Past the whitespace character, whose width may be more than one byte.
+        Some(ws) if at - ws < 20 => ws + text[ws..].chars().next().map_or(1, char::len_utf8),
         _ => at,
     }
 }
@@ -218,6 +219,17 @@ mod tests {
         assert!(s.text.starts_with('…') && s.text.ends_with('…'));
         assert!(s.marked("[", "]").contains("[outbox] table keeps [events]"));
         assert!(s.text.len() < 300);
+    }
+
+    #[test]
+    fn passages_cut_safely_beside_wide_whitespace() {
+        let terms = QueryWords::new("outbox").terms();
+        for ws in ['\u{2009}', '\u{3000}', '\u{85}', '\u{a0}'] {
+            let filler: String = std::iter::repeat_n(format!("słowo{ws}"), 60).collect();
+            let text = format!("{filler}outbox{ws}{filler}");
+            let s = Snippet::best_passage(&text, &terms);
+            assert!(s.marked("[", "]").contains("[outbox]"));
+        }
     }
 
     #[test]

@@ -178,6 +178,10 @@ impl Store {
                 .map(|_| ()))?;
         }
         add_sources(&mut tx, keep, &merged.sources).await?;
+        // Questions merged into `gone` earlier stay in the history, now under `keep`; deleting
+        // `gone` would otherwise cascade to them.
+        let adopt = "UPDATE merged_questions SET question_id = $1 WHERE question_id = $2";
+        on!(&mut tx, c => sqlx::query(adopt).bind(&keep_s).bind(&gone_s).execute(c).await.map(|_| ()))?;
         let delete = "DELETE FROM questions WHERE org_id = $1 AND id = $2";
         let org_s = org.to_string();
         on!(&mut tx, c => sqlx::query(delete).bind(&org_s).bind(&gone_s).execute(c).await.map(|_| ()))?;

@@ -151,6 +151,7 @@ async fn story(url: &str) {
     // The change log tells followers about both questions.
     let changes = store.changes_since(org, 0, 100).await.unwrap();
     assert!(changes.removed.contains(&ids[1]));
+    assert!(changes.upserted.iter().any(|q| q.id == ids[0]));
 
     // Nonsense merges are refused and change nothing.
     assert!(matches!(
@@ -162,4 +163,21 @@ async fn story(url: &str) {
         Err(StoreError::NotFound)
     ));
     assert_eq!(store.get_question(org, ids[0]).await.unwrap().revision, 2);
+
+    // Merging the merged question on: the first merge's history moves with it.
+    let chain = store
+        .merge_questions(org, ids[2], ids[0], "ann")
+        .await
+        .unwrap();
+    let mut merged: Vec<_> = store
+        .merged_history(org, chain.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
+    merged.sort();
+    let mut expected = [ids[1], ids[0]];
+    expected.sort();
+    assert_eq!(merged, expected);
 }

@@ -143,8 +143,9 @@ pub enum SearchMode {
 pub struct SearchArgs {
     /// What to look for, in any words (English or Polish).
     pub query: String,
-    #[arg(long, default_value_t = 10)]
-    pub limit: usize,
+    /// How many results (1 to 1000).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub limit: u16,
     /// Only this section (a taxonomy name in English or Polish, or the section as stored).
     #[arg(long)]
     pub section: Option<String>,

@@ -26,26 +26,26 @@ struct JsonHit<'a> {
 pub async fn run(store: &Store, url: &str, org_slug: &str, args: SearchArgs) -> anyhow::Result<()> {
     let org = store.ensure_org(org_slug).await?;
     let filters = filters(&args)?;
-    // A lexical search needs no model; loading one would only cost time.
-    let model = match args.mode {
-        SearchMode::Lexical => Model::Missing(String::new()),
-        _ => Model::locate(),
-    };
+    // Even a lexical search loads the model when it is installed: the index it catches up
+    // keeps vectors, and an index caught up without them would have to be rebuilt.
+    let model = Model::locate();
     let embedder = model.embedder();
     let index = bank_index::open_current(store, url, org, embedder).await?;
     let hits = match (args.mode, embedder) {
-        (SearchMode::Lexical, _) => index.search_lexical(&args.query, &filters, args.limit)?,
+        (SearchMode::Lexical, _) => {
+            index.search_lexical(&args.query, &filters, usize::from(args.limit))?
+        }
         (mode, Some(e)) => {
             let vector = e.embed_queries(&[args.query.as_str()]).remove(0);
             if mode == SearchMode::Semantic {
-                index.search_semantic(&args.query, &vector, &filters, args.limit)?
+                index.search_semantic(&args.query, &vector, &filters, usize::from(args.limit))?
             } else {
-                index.search_hybrid(&args.query, &vector, &filters, args.limit)?
+                index.search_hybrid(&args.query, &vector, &filters, usize::from(args.limit))?
             }
         }
         (_, None) => {
             model.warn_if_missing("showing lexical results only");
-            index.search_lexical(&args.query, &filters, args.limit)?
+            index.search_lexical(&args.query, &filters, usize::from(args.limit))?
         }
     };
     if args.json {
