@@ -1,10 +1,11 @@
 //! Importing a batch of questions in one transaction: new questions are added, exact duplicates
 //! (by normalised text) are merged into the question already there, and links are resolved.
 
+use crate::bulk::{NewQuestion, insert_new};
 use crate::db::{Tx, now_ms};
 use crate::statements::{
-    LinkKind, add_sources, exists, insert_question, insert_revision, keys_of_org, lock_org_writes,
-    question_row, record_change, set_link_if_unset, write_content,
+    LinkKind, add_sources, exists, insert_revision, keys_of_org, lock_org_writes, question_row,
+    record_change, set_link_if_unset, write_content,
 };
 use crate::{ImportItem, ImportOptions, ImportOutcome, ItemOutcome, Link, Store, StoreError};
 use parley_domain::question::merge_into;
@@ -58,6 +59,7 @@ async fn import_in(
     let mut outcome = ImportOutcome {
         items: Vec::with_capacity(items.len()),
     };
+    let mut pending: Vec<NewQuestion> = Vec::new();
     for item in items {
         let draft = item.draft.clone().validated()?;
         let key = duplicate_key(&draft.text);
@@ -66,6 +68,8 @@ async fn import_in(
         }
         let result = match known.get(&key).copied() {
             Some(id) => {
+                // The question merged into may still be waiting to be written.
+                flush(tx, org, &mut pending, opts, now).await?;
                 let row = question_row(tx, org, id).await?.ok_or_else(|| {
                     StoreError::Corrupt(format!("question {id} vanished during an import"))
                 })?;
@@ -93,16 +97,24 @@ async fn import_in(
             }
             None => {
                 let id = QuestionId::new();
-                insert_question(tx, org, id, &key, &draft, now).await?;
-                insert_revision(tx, id, 1, &draft, &opts.author, NOTE_IMPORTED, now).await?;
-                record_change(tx, org, id, now).await?;
-                known.insert(key, id);
-                ItemOutcome::Added(id)
+                known.insert(key.clone(), id);
+                pending.push(NewQuestion {
+                    id,
+                    key,
+                    draft,
+                    sources: item.sources.clone(),
+                });
+                if pending.len() >= PENDING {
+                    flush(tx, org, &mut pending, opts, now).await?;
+                }
+                outcome.items.push(ItemOutcome::Added(id));
+                continue;
             }
         };
         add_sources(tx, result.id(), &item.sources).await?;
         outcome.items.push(result);
     }
+    flush(tx, org, &mut pending, opts, now).await?;
     // Links go last so that an item may point at any item of the batch, earlier or later.
     for (item, result) in items.iter().zip(&outcome.items) {
         for (kind, link) in [
@@ -118,6 +130,24 @@ async fn import_in(
         }
     }
     Ok(outcome)
+}
+
+/// New questions written per batch of statements.
+const PENDING: usize = 2000;
+
+/// Writes the new questions waiting in `pending`.
+async fn flush(
+    tx: &mut Tx,
+    org: OrgId,
+    pending: &mut Vec<NewQuestion>,
+    opts: &ImportOptions,
+    now: i64,
+) -> Result<(), StoreError> {
+    if !pending.is_empty() {
+        insert_new(tx, org, pending, &opts.author, NOTE_IMPORTED, now).await?;
+        pending.clear();
+    }
+    Ok(())
 }
 
 /// The question a link points at, or `None` when it points nowhere usable: past the end of

@@ -3,6 +3,7 @@
 //! Every SQL statement of Parley lives in this crate. Both backends run the same operations with
 //! their own embedded, versioned migrations; one storage test story runs against both.
 
+mod bulk;
 mod changes;
 mod db;
 mod duplicates;

@@ -85,42 +85,6 @@ pub(crate) async fn exists(tx: &mut Tx, org: OrgId, id: QuestionId) -> Result<bo
     Ok(n > 0)
 }
 
-/// Inserts a new question at revision 1.
-pub(crate) async fn insert_question(
-    tx: &mut Tx,
-    org: OrgId,
-    id: QuestionId,
-    key: &str,
-    draft: &QuestionDraft,
-    now: i64,
-) -> Result<(), StoreError> {
-    let sql = "INSERT INTO questions (id, org_id, dup_key, text, language, section, tags, kind, \
-               reference_answer, key_points, look_for, red_flags, estimated_minutes, revision, \
-               created_at, updated_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14)";
-    let d = DraftColumns::new(draft)?;
-    let (org, id) = (org.to_string(), id.to_string());
-    on!(tx, c => sqlx::query(sql)
-        .bind(&id)
-        .bind(&org)
-        .bind(key)
-        .bind(&d.text)
-        .bind(&d.language)
-        .bind(&d.section)
-        .bind(&d.tags)
-        .bind(d.kind)
-        .bind(&d.reference_answer)
-        .bind(&d.key_points)
-        .bind(&d.look_for)
-        .bind(&d.red_flags)
-        .bind(d.estimated_minutes)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|_| ()))?;
-    Ok(())
-}
-
 /// Replaces the content of question `id` with `draft` as revision `previous + 1`, provided the
 /// question is still at revision `previous`. Returns whether it was: `false` means another
 /// transaction saved a revision after the caller read the question (possible on PostgreSQL,

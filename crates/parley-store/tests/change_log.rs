@@ -192,3 +192,55 @@ async fn embeddings_story(url: &str) {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_large_import_is_written_whole_on_sqlite() {
+    let (_dir, url) = sqlite_url();
+    large_import(&url).await;
+}
+
+#[tokio::test]
+async fn a_large_import_is_written_whole_on_postgres() {
+    let Some(db) = TempPg::create().await else {
+        return;
+    };
+    large_import(&db.url).await;
+}
+
+/// Past the sizes at which new questions are written in chunks, with an exact duplicate of
+/// an early item at the end and an item naming the same source twice.
+async fn large_import(url: &str) {
+    let store = Store::open(url).await.unwrap();
+    let org = store.ensure_org("acme").await.unwrap();
+    let mut batch: Vec<_> = (0..2_345)
+        .map(|i| item(&format!("Question number {i}?"), "big.md", i + 1))
+        .collect();
+    batch.push(item("question NUMBER 7", "other.md", 1));
+    let twice = batch[10].sources[0].clone();
+    batch[10].sources.push(twice);
+    let out = store.import(org, &batch, &opts()).await.unwrap();
+    assert_eq!((out.added(), out.merged_exact()), (2_345, 1));
+    assert_eq!(store.count_questions(org).await.unwrap(), 2_345);
+    let seven = store.get_question(org, out.items[7].id()).await.unwrap();
+    let files: Vec<_> = seven.sources.iter().map(|s| s.file.as_str()).collect();
+    assert_eq!(files, ["big.md", "other.md"]);
+    assert_eq!(
+        store
+            .get_question(org, out.items[10].id())
+            .await
+            .unwrap()
+            .sources
+            .len(),
+        1
+    );
+    let all = store.changes_since(org, 0, 10_000).await.unwrap();
+    assert_eq!(all.upserted.len(), 2_345);
+    assert_eq!(
+        store
+            .revisions(org, out.items[2_000].id())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
