@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::db::on;
+use crate::db::{IDS_PER_STATEMENT, on, placeholder_list};
 use crate::rows::{QuestionRow, parse_question_id, question_columns};
 use crate::statements::sources_of_many;
 use crate::{Store, StoreError};
@@ -21,9 +21,6 @@ pub struct Changes {
     /// Whether more changes wait after `watermark`.
     pub more: bool,
 }
-
-/// Ids per `IN (...)` list, as for sources.
-const IDS_PER_STATEMENT: usize = 500;
 
 impl Store {
     /// The newest entry of `org`'s change log (0 when it has none).
@@ -72,12 +69,10 @@ impl Store {
             .collect();
         let mut rows: HashMap<String, QuestionRow> = HashMap::new();
         for chunk in ids.chunks(IDS_PER_STATEMENT) {
-            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
-            // Only placeholders are spliced in, never values.
             let sql = format!(
                 "SELECT {} FROM questions q WHERE q.org_id = $1 AND q.id IN ({})",
                 question_columns!(),
-                placeholders.join(", ")
+                placeholder_list(2, chunk.len())
             );
             let found: Vec<QuestionRow> = on!(&mut tx, c => {
                 let mut q = sqlx::query_as(AssertSqlSafe(sql)).bind(&org_s);

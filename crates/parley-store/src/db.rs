@@ -108,6 +108,19 @@ pub(crate) fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// Ids per `IN (...)` list: well under the parameter limits of both engines (32,766 on SQLite,
+/// 65,535 on PostgreSQL), and few distinct statement texts for the prepared-statement cache.
+pub(crate) const IDS_PER_STATEMENT: usize = 500;
+
+/// `$first, $first+1, …` — `n` numbered placeholders for an `IN (...)` list. Only placeholders
+/// are ever spliced into SQL text, never values.
+pub(crate) fn placeholder_list(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use sqlx::sqlite::SqlitePoolOptions;

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::db::{Tx, now_ms, on};
+use crate::db::{IDS_PER_STATEMENT, Tx, now_ms, on, placeholder_list};
 use crate::rows::parse_question_id;
 use crate::{Store, StoreError};
 use parley_domain::{OrgId, QuestionId};
@@ -17,8 +17,6 @@ pub struct StoredEmbedding {
     pub revision: u32,
     pub vector: Vec<f32>,
 }
-
-const IDS_PER_STATEMENT: usize = 500;
 
 impl Store {
     /// Saves `embeddings` made by `model`, replacing older ones of the same questions. A
@@ -86,13 +84,11 @@ async fn embeddings_in(
     let org_s = org.to_string();
     let mut out = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(IDS_PER_STATEMENT) {
-        let placeholders: Vec<String> = (3..chunk.len() + 3).map(|i| format!("${i}")).collect();
-        // Only placeholders are spliced in, never values.
         let sql = format!(
             "SELECT e.question_id, e.revision, e.vector FROM question_embeddings e \
              JOIN questions q ON q.id = e.question_id \
              WHERE q.org_id = $1 AND e.model = $2 AND e.question_id IN ({})",
-            placeholders.join(", ")
+            placeholder_list(3, chunk.len())
         );
         let id_strings: Vec<String> = chunk.iter().map(ToString::to_string).collect();
         let rows: Vec<(String, i64, Vec<u8>)> = on!(tx, c => {

@@ -2,18 +2,13 @@
 //! its revisions, its sources and its links. Each runs inside the caller's transaction.
 
 use crate::StoreError;
-use crate::db::{Tx, on};
+use crate::db::{IDS_PER_STATEMENT, Tx, on, placeholder_list};
 use crate::rows::{
     DraftColumns, QuestionRow, SourceRow, parse_question_id, question_columns, to_json,
 };
 use parley_domain::{OrgId, QuestionDraft, QuestionId, Source};
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
-
-/// Ids per `IN (...)` list when loading sources for many questions: well under the parameter
-/// limits of both engines (32,766 on SQLite, 65,535 on PostgreSQL), and few distinct statement
-/// texts for the prepared-statement cache.
-const IDS_PER_STATEMENT: usize = 500;
 
 /// Makes writers of `org`'s questions take turns until this transaction ends.
 ///
@@ -191,12 +186,10 @@ pub(crate) async fn sources_of_many(
 ) -> Result<HashMap<String, Vec<Source>>, StoreError> {
     let mut out: HashMap<String, Vec<Source>> = HashMap::new();
     for chunk in ids.chunks(IDS_PER_STATEMENT) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        // Only placeholders are spliced in, never values, so the text is safe to run.
         let sql = format!(
             "SELECT question_id, file, line, heading FROM question_sources \
              WHERE question_id IN ({}) ORDER BY question_id, position",
-            placeholders.join(", ")
+            placeholder_list(1, chunk.len())
         );
         let rows: Vec<SourceRow> = on!(tx, c => {
             let mut q = sqlx::query_as(AssertSqlSafe(sql));

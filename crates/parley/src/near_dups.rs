@@ -45,7 +45,10 @@ pub async fn detect(
             language: Some(language.clone()),
             ..Filters::default()
         };
-        for hit in index.similar_to(&id_s, &same_language, NEIGHBOURS)? {
+        // Ranked from the vector already in hand (`similar_to` would look it up again); the
+        // question itself comes first and is skipped.
+        let neighbours = index.search_semantic("", &mine, &same_language, NEIGHBOURS + 1)?;
+        for hit in neighbours.into_iter().filter(|h| h.id != id_s) {
             let Some(theirs) = index.vector_of(&hit.id)? else {
                 continue;
             };
