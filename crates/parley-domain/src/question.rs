@@ -42,6 +42,10 @@ pub struct QuestionDraft {
     pub kind: QuestionKind,
     pub reference_answer: Option<String>,
     pub key_points: Vec<String>,
+    /// The key points were extracted from the reference answer by the grader, not written by
+    /// an author: they are re-extracted when the answer changes, and an author's own replace them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub key_points_extracted: bool,
     pub look_for: Vec<String>,
     pub red_flags: Vec<String>,
     pub estimated_minutes: Option<u32>,
@@ -179,11 +183,23 @@ pub fn merge_into(base: &mut QuestionDraft, other: &QuestionDraft) -> bool {
     if base.estimated_minutes.is_none() {
         base.estimated_minutes = other.estimated_minutes;
     }
+    // An author's key points win over extracted ones; two lists of the same origin are joined.
+    if base.key_points_extracted && !other.key_points_extracted && !other.key_points.is_empty()
+        || base.key_points.is_empty() && !other.key_points.is_empty()
+    {
+        base.key_points.clear();
+        base.key_points_extracted = other.key_points_extracted;
+    }
+    let key_points: &[String] = if other.key_points_extracted && !base.key_points_extracted {
+        &[]
+    } else {
+        &other.key_points
+    };
     for (into, from) in [
-        (&mut base.tags, &other.tags),
-        (&mut base.key_points, &other.key_points),
-        (&mut base.look_for, &other.look_for),
-        (&mut base.red_flags, &other.red_flags),
+        (&mut base.tags, other.tags.as_slice()),
+        (&mut base.key_points, key_points),
+        (&mut base.look_for, other.look_for.as_slice()),
+        (&mut base.red_flags, other.red_flags.as_slice()),
     ] {
         for item in from {
             if !into.contains(item) {
@@ -212,6 +228,26 @@ pub fn merge_near_duplicate(base: &mut QuestionDraft, other: &QuestionDraft) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn authors_key_points_replace_extracted_ones_in_a_merge() {
+        let mut a = QuestionDraft::new("What is a queue?");
+        a.key_points = vec!["extracted".into()];
+        a.key_points_extracted = true;
+        let mut b = QuestionDraft::new("What is a queue?");
+        b.key_points = vec!["written".into()];
+        assert!(merge_into(&mut a, &b));
+        assert_eq!(
+            (a.key_points.as_slice(), a.key_points_extracted),
+            (&["written".to_string()][..], false)
+        );
+        // ...and extracted ones never join an author's.
+        let mut c = QuestionDraft::new("What is a queue?");
+        c.key_points = vec!["other extracted".into()];
+        c.key_points_extracted = true;
+        assert!(!merge_into(&mut a, &c));
+        assert_eq!(a.key_points, ["written"]);
+    }
 
     #[test]
     fn a_near_duplicate_merge_keeps_both_answers_once() {

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 /// English stop words: closed-class words only, so that what remains carries content.
-const STOP_EN: &[&str] = &[
+pub(crate) const STOP_EN: &[&str] = &[
     "a",
     "an",
     "the",

@@ -17,7 +17,7 @@ pub(crate) struct NewQuestion {
     pub sources: Vec<Source>,
 }
 
-/// Rows per statement: 500 rows of at most 16 parameters stay far below the parameter limits
+/// Rows per statement: 500 rows of at most 17 parameters stay far below the parameter limits
 /// of both engines (32,766 on SQLite, 65,535 on PostgreSQL).
 const ROWS: usize = 500;
 
@@ -67,8 +67,8 @@ pub(crate) async fn insert_new(
         let sql = format!(
             "INSERT INTO questions (id, org_id, dup_key, text, language, section, tags, kind, \
              reference_answer, key_points, look_for, red_flags, estimated_minutes, revision, \
-             created_at, updated_at) VALUES {}",
-            values(chunk.len(), 16)
+             created_at, updated_at, key_points_extracted) VALUES {}",
+            values(chunk.len(), 17)
         );
         on!(tx, c => {
             let mut q = sqlx::query(AssertSqlSafe(sql));
@@ -89,7 +89,8 @@ pub(crate) async fn insert_new(
                     .bind(d.estimated_minutes)
                     .bind(1i64)
                     .bind(now)
-                    .bind(now);
+                    .bind(now)
+                    .bind(d.key_points_extracted);
             }
             q.execute(c).await.map(|_| ())
         })?;

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 macro_rules! question_columns {
     () => {
         "q.id, q.org_id, q.text, q.language, q.section, q.tags, q.kind, q.reference_answer, \
-         q.key_points, q.look_for, q.red_flags, q.estimated_minutes, q.follow_up_of, \
+         q.key_points, q.key_points_extracted, q.look_for, q.red_flags, q.estimated_minutes, q.follow_up_of, \
          q.translation_of, q.revision, q.created_at, q.updated_at"
     };
 }
@@ -31,6 +31,7 @@ pub(crate) struct QuestionRow {
     pub kind: String,
     pub reference_answer: Option<String>,
     pub key_points: String,
+    pub key_points_extracted: bool,
     pub look_for: String,
     pub red_flags: String,
     pub estimated_minutes: Option<i64>,
@@ -69,6 +70,7 @@ pub(crate) struct DraftColumns {
     pub kind: &'static str,
     pub reference_answer: Option<String>,
     pub key_points: String,
+    pub key_points_extracted: bool,
     pub look_for: String,
     pub red_flags: String,
     pub estimated_minutes: Option<i64>,
@@ -84,6 +86,7 @@ impl DraftColumns {
             kind: d.kind.as_str(),
             reference_answer: d.reference_answer.clone(),
             key_points: to_json(&d.key_points)?,
+            key_points_extracted: d.key_points_extracted,
             look_for: to_json(&d.look_for)?,
             red_flags: to_json(&d.red_flags)?,
             estimated_minutes: d.estimated_minutes.map(i64::from),
@@ -105,6 +108,7 @@ impl QuestionRow {
                 .map_err(|e| StoreError::Corrupt(format!("question {}: {e}", self.id)))?,
             reference_answer: self.reference_answer.clone(),
             key_points: from_json(&self.key_points, "key_points")?,
+            key_points_extracted: self.key_points_extracted,
             look_for: from_json(&self.look_for, "look_for")?,
             red_flags: from_json(&self.red_flags, "red_flags")?,
             estimated_minutes: self

@@ -94,8 +94,8 @@ pub(crate) async fn write_content(
 ) -> Result<bool, StoreError> {
     let sql = "UPDATE questions SET dup_key = $2, text = $3, language = $4, section = $5, \
                tags = $6, kind = $7, reference_answer = $8, key_points = $9, look_for = $10, \
-               red_flags = $11, estimated_minutes = $12, revision = $13 + 1, updated_at = $14 \
-               WHERE id = $1 AND revision = $13";
+               red_flags = $11, estimated_minutes = $12, revision = $13 + 1, updated_at = $14, \
+               key_points_extracted = $15 WHERE id = $1 AND revision = $13";
     let d = DraftColumns::new(draft)?;
     let id = id.to_string();
     let n = on!(tx, c => sqlx::query(sql)
@@ -113,6 +113,7 @@ pub(crate) async fn write_content(
         .bind(d.estimated_minutes)
         .bind(i64::from(previous))
         .bind(now)
+        .bind(d.key_points_extracted)
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;

@@ -33,6 +33,9 @@ pub enum Command {
     Search(SearchArgs),
     /// Review near-duplicate questions: list the open suggestions, merge, dismiss, rescan.
     Dedup(DedupArgs),
+    /// Grade a written answer against a reference answer: score 0-5, key points covered and
+    /// missed, flags, confidence and an explanation. One answer, or a CSV batch.
+    Grade(GradeArgs),
     /// Create or upgrade the database schema.
     Migrate,
 }
@@ -104,6 +107,12 @@ pub struct EditArgs {
     #[arg(long)]
     pub lang: Option<String>,
     /// Refuse the edit if someone saved another revision since this one.
+    /// Replace the key points with the author's own (repeatable).
+    #[arg(long = "key-point", conflicts_with = "extract_key_points")]
+    pub key_points: Vec<String>,
+    /// Drop the author's key points and extract them from the reference answer again.
+    #[arg(long)]
+    pub extract_key_points: bool,
     #[arg(long)]
     pub expect_revision: Option<u32>,
     /// Why the question changed, kept in its history.
@@ -111,6 +120,38 @@ pub struct EditArgs {
     pub note: String,
     #[arg(long, env = "USER", default_value = "cli")]
     pub author: String,
+}
+
+#[derive(Debug, Args)]
+pub struct GradeArgs {
+    /// The question asked.
+    #[arg(long, conflicts_with_all = ["id", "batch"])]
+    pub question: Option<String>,
+    /// The reference answer (repeat for alternatives any of which is right).
+    #[arg(long, requires = "question")]
+    pub reference: Vec<String>,
+    /// A key point the answer should cover (repeatable); without any, they are extracted from
+    /// the reference answer.
+    #[arg(long = "key-point", conflicts_with_all = ["id", "batch"])]
+    pub key_points: Vec<String>,
+    /// Something a good answer must not say (repeatable).
+    #[arg(long = "red-flag", conflicts_with_all = ["id", "batch"])]
+    pub red_flags: Vec<String>,
+    /// Grade against a question of the bank (its id or id prefix) instead of --question.
+    #[arg(long, conflicts_with = "batch")]
+    pub id: Option<String>,
+    /// The answer; `-` reads it from standard input.
+    #[arg(long, conflicts_with = "batch")]
+    pub answer: Option<String>,
+    /// A CSV file with a header naming at least `question`, `reference_answer` and
+    /// `student_answer` (other columns are ignored); grades every row.
+    #[arg(long)]
+    pub batch: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+    /// Largest batch file accepted, in bytes.
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    pub max_size: u64,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

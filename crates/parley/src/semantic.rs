@@ -1,11 +1,13 @@
 //! The embedding model, when it is installed. Every semantic feature degrades to its lexical
 //! form without it, and says so once, plainly.
 
+use std::sync::Arc;
+
 use parley_embed::Embedder;
 
 /// The model, or why there is none.
 pub enum Model {
-    Ready(Box<Embedder>),
+    Ready(Arc<Embedder>),
     Missing(String),
 }
 
@@ -13,7 +15,7 @@ impl Model {
     /// Looks for the model where `./dev setup` puts it (see `parley_embed::model_dirs`).
     pub fn locate() -> Model {
         match Embedder::locate() {
-            Ok(e) => Model::Ready(Box::new(e)),
+            Ok(e) => Model::Ready(Arc::new(e)),
             Err(e) => Model::Missing(e.to_string()),
         }
     }
@@ -21,6 +23,14 @@ impl Model {
     pub fn embedder(&self) -> Option<&Embedder> {
         match self {
             Model::Ready(e) => Some(e),
+            Model::Missing(_) => None,
+        }
+    }
+
+    /// The model for the grader, which keeps it beyond one call.
+    pub fn shared(&self) -> Option<Arc<Embedder>> {
+        match self {
+            Model::Ready(e) => Some(e.clone()),
             Model::Missing(_) => None,
         }
     }

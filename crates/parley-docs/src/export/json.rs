@@ -39,6 +39,9 @@ pub struct ExportQuestion {
     pub reference_answer: Option<String>,
     #[serde(default)]
     pub key_points: Vec<String>,
+    /// True when the key points were extracted from the reference answer, not written.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub key_points_extracted: bool,
     #[serde(default)]
     pub look_for: Vec<String>,
     #[serde(default)]
@@ -65,6 +68,7 @@ impl ExportQuestion {
             kind: Some(d.kind.as_str().to_string()),
             reference_answer: d.reference_answer.clone(),
             key_points: d.key_points.clone(),
+            key_points_extracted: d.key_points_extracted,
             look_for: d.look_for.clone(),
             red_flags: d.red_flags.clone(),
             follow_up_of: q.follow_up_of.map(|id| id.to_string()),

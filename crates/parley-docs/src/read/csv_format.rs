@@ -142,6 +142,7 @@ pub fn read(text: &str, file: &str) -> Result<Vec<FoundQuestion>, DocError> {
                 .unwrap_or_default(),
             reference_answer: split.answer,
             key_points,
+            key_points_extracted: false,
             look_for,
             red_flags,
             estimated_minutes: None,

@@ -179,6 +179,7 @@ fn draft_for(
         kind,
         reference_answer: split.answer,
         key_points: split.key_points,
+        key_points_extracted: false,
         look_for,
         red_flags: split.red_flags,
         estimated_minutes: None,

@@ -31,6 +31,7 @@ pub fn read(text: &str) -> Result<Vec<FoundQuestion>, DocError> {
             kind,
             reference_answer: q.reference_answer,
             key_points: q.key_points,
+            key_points_extracted: q.key_points_extracted,
             look_for: q.look_for,
             red_flags: q.red_flags,
             estimated_minutes: q.estimated_minutes,

@@ -237,8 +237,10 @@ fn batch(docs: &[(String, ParsedDocument)]) -> (Vec<ImportItem>, Vec<(usize, usi
             } else {
                 q.sources.clone()
             };
+            let mut draft = q.draft.clone();
+            parley_grade::fill_key_points(&mut draft);
             items.push(ImportItem {
-                draft: q.draft.clone(),
+                draft,
                 sources,
                 follow_up_of: link(&q.follow_up_of),
                 translation_of: link(&q.translation_of),

@@ -2,6 +2,7 @@
 
 mod dedup;
 mod export;
+mod grade;
 mod import;
 pub mod questions;
 mod search;
@@ -15,6 +16,12 @@ use parley_store::Store;
 pub const DEFAULT_DB: &str = "sqlite://parley.db";
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    // Grading given texts needs no database: do not create one.
+    if let Command::Grade(args) = &cli.command
+        && args.id.is_none()
+    {
+        return grade::run(None, &cli.org, args).await;
+    }
     let url = cli.db.clone().unwrap_or_else(|| DEFAULT_DB.to_string());
     let store = Store::open(&url)
         .await
@@ -30,6 +37,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => export::run(&store, &cli.org, args).await,
         Command::Search(args) => search::run(&store, &url, &cli.org, args).await,
         Command::Dedup(args) => dedup::run(&store, &url, &cli.org, args).await,
+        Command::Grade(args) => grade::run(Some(&store), &cli.org, &args).await,
     };
     store.close().await;
     result

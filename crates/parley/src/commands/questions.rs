@@ -114,6 +114,14 @@ async fn edit(store: &Store, org: parley_domain::OrgId, args: EditArgs) -> anyho
     if let Some(l) = args.lang {
         draft.language = Some(l.parse::<Language>().map_err(|e| usage(&e))?);
     }
+    if !args.key_points.is_empty() {
+        draft.key_points = args.key_points;
+        draft.key_points_extracted = false;
+    }
+    if args.extract_key_points {
+        draft.key_points.clear();
+    }
+    parley_grade::fill_key_points(&mut draft);
     let saved = store
         .update_question(
             org,

@@ -1,0 +1,526 @@
+//! The grader: an answer and its exercise (question, reference answers, key points, red flags)
+//! in, a calibrated score with its evidence, flags, confidence and explanation out.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+
+use crate::calibration::Calibration;
+use crate::explain::{self, Verdict};
+use crate::features::{Features, Parts, PointEvidence, Reference, analyse};
+use crate::flags::{
+    CONTRADICTION_LEXICAL, answer_flags, is_non_answer, looks_like_text, matched_red_flags,
+};
+pub use crate::flags::{Flag, finalise};
+use crate::lang::{self, Lang};
+use crate::text::{content_stems, key_points, tokens};
+
+/// Answers longer than this are graded on their beginning and flagged `too_long`: a written
+/// interview answer is a few paragraphs, and embedding a megabyte would take minutes.
+pub const MAX_ANSWER_CHARS: usize = 10_000;
+/// Question, reference and key-point vectors kept between calls; the map is emptied when full.
+const MAX_CACHED: usize = 20_000;
+/// Standing in for the semantic/lexical disagreement in the confidence when there is no model:
+/// about the largest disagreement seen on development data, so lexical grades are never sure.
+const LEXICAL_DISAGREEMENT: f64 = 2.0;
+/// Words alone miss paraphrases: a grade without the model is never more than this sure.
+const LEXICAL_MAX_CONFIDENCE: f64 = 0.5;
+/// Share of its own words a key point needs in the answer to count as covered without the model.
+const LEXICAL_COVERAGE: f64 = 0.5;
+
+/// Turns texts into unit vectors. `parley_embed::Embedder` is the real one.
+pub trait Encode: Send + Sync {
+    fn encode(&self, texts: &[&str]) -> Vec<Vec<f32>>;
+}
+
+impl Encode for parley_embed::Embedder {
+    fn encode(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+        // The calibration was fitted on e5 "query: " vectors for every kind of text.
+        self.embed_queries(texts)
+    }
+}
+
+/// What an answer is graded against.
+#[derive(Debug, Clone, Default)]
+pub struct Exercise {
+    pub question: String,
+    /// The reference answer, or several acceptable ones.
+    pub references: Vec<String>,
+    /// The author's key points; when empty they are extracted from each reference.
+    pub key_points: Vec<String>,
+    /// Things a good answer must not say, when the author listed them.
+    pub red_flags: Vec<String>,
+}
+
+impl Exercise {
+    pub fn new(question: &str, reference: &str) -> Exercise {
+        Exercise {
+            question: question.to_string(),
+            references: vec![reference.to_string()],
+            ..Exercise::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GradeError {
+    #[error("nothing to grade against: the question has no reference answer and no key points")]
+    NoReference,
+}
+
+/// How the grade was computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Embeddings and words: the calibrated model.
+    Semantic,
+    /// Words only, because the embedding model is not installed.
+    Lexical,
+}
+
+/// A key point the answer covers, with the sentence that covers it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Covered {
+    pub key_point: String,
+    pub evidence: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Grade {
+    /// 0–5, one decimal.
+    pub score: f64,
+    pub covered: Vec<Covered>,
+    pub missed: Vec<String>,
+    pub flags: Vec<Flag>,
+    /// 0–1: how far the score is to be trusted.
+    pub confidence: f64,
+    pub explanation: String,
+    /// The language of the explanation.
+    pub language: &'static str,
+    pub method: Method,
+    pub calibration: &'static str,
+    /// The unrounded score, for evaluation.
+    #[serde(skip)]
+    pub raw_score: f64,
+    #[serde(skip)]
+    pub features: Features,
+    /// Per key point of the reference graded against, what was measured.
+    #[serde(skip)]
+    pub evidence: Vec<PointEvidence>,
+}
+
+/// Grades answers; keeps the vectors of questions and references it has seen, so grading many
+/// answers to one question embeds that question once.
+pub struct Grader {
+    encoder: Option<Arc<dyn Encode>>,
+    calibration: &'static Calibration,
+    cache: Mutex<HashMap<String, Vec<f32>>>,
+}
+
+/// An answer checked and cut to size, ready for features.
+struct Prepared {
+    parts: Option<Parts>,
+    flags: Vec<Flag>,
+    red_flags: Vec<String>,
+}
+
+impl Grader {
+    /// `None` grades on words alone (every grade then says `method: lexical`).
+    pub fn new(encoder: Option<Arc<dyn Encode>>) -> Grader {
+        Grader {
+            encoder,
+            calibration: Calibration::builtin(),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn method(&self) -> Method {
+        if self.encoder.is_some() {
+            Method::Semantic
+        } else {
+            Method::Lexical
+        }
+    }
+
+    pub fn grade(&self, exercise: &Exercise, answer: &str) -> Result<Grade, GradeError> {
+        self.grade_many(&[(exercise, answer)])
+            .pop()
+            .expect("one grade per answer")
+    }
+
+    /// Grades in one go, embedding every text the batch needs in one call. The result of each
+    /// answer does not depend on the others.
+    pub fn grade_many(&self, items: &[(&Exercise, &str)]) -> Vec<Result<Grade, GradeError>> {
+        let prepared: Vec<Result<Prepared, GradeError>> =
+            items.iter().map(|(e, a)| prepare(e, a)).collect();
+        let vectors = self.vectors(prepared.iter().filter_map(|p| p.as_ref().ok()));
+        prepared
+            .into_iter()
+            .map(|p| p.map(|p| self.finish(p, vectors.as_ref())))
+            .collect()
+    }
+
+    fn vectors<'a>(
+        &self,
+        prepared: impl Iterator<Item = &'a Prepared>,
+    ) -> Option<HashMap<String, Vec<f32>>> {
+        let encoder = self.encoder.as_ref()?;
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out: HashMap<String, Vec<f32>> = HashMap::new();
+        let mut missing: Vec<(&str, bool)> = Vec::new();
+        let mut wanted = std::collections::HashSet::new();
+        for p in prepared {
+            let Some(parts) = &p.parts else { continue };
+            let exercise = parts
+                .exercise_texts()
+                .chain(p.red_flags.iter().map(String::as_str));
+            for (text, keep) in exercise
+                .map(|t| (t, true))
+                .chain(parts.answer_texts().map(|t| (t, false)))
+            {
+                if !wanted.insert(text) {
+                    continue;
+                }
+                match cache.get(text) {
+                    Some(v) => {
+                        out.insert(text.to_string(), v.clone());
+                    }
+                    None => missing.push((text, keep)),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            let texts: Vec<&str> = missing.iter().map(|(t, _)| *t).collect();
+            let vecs = encoder.encode(&texts);
+            if cache.len() + missing.len() > MAX_CACHED {
+                cache.clear();
+            }
+            for ((text, keep), v) in missing.into_iter().zip(vecs) {
+                if keep {
+                    cache.insert(text.to_string(), v.clone());
+                }
+                out.insert(text.to_string(), v);
+            }
+        }
+        Some(out)
+    }
+
+    fn finish(&self, p: Prepared, vectors: Option<&HashMap<String, Vec<f32>>>) -> Grade {
+        let c = self.calibration;
+        let method = if vectors.is_some() {
+            Method::Semantic
+        } else {
+            Method::Lexical
+        };
+        let Some(parts) = p.parts else {
+            // Empty or not text: nothing to weigh, and no doubt about it.
+            let lang = Lang::En;
+            return Grade {
+                score: 0.0,
+                covered: Vec::new(),
+                missed: Vec::new(),
+                explanation: explain::explain(lang, &Verdict::unreadable(&p.flags)),
+                flags: p.flags,
+                confidence: 1.0,
+                language: lang.code(),
+                method,
+                calibration: &c.version,
+                raw_score: 0.0,
+                features: Features::default(),
+                evidence: Vec::new(),
+            };
+        };
+        let model = match method {
+            Method::Semantic => &c.model,
+            Method::Lexical => &c.confidence.lexical_submodel,
+        };
+        let analysis = analyse(&parts, vectors, |f| model.z(f));
+        let f = analysis.features;
+        let mut flags = p.flags;
+        let reference = &parts.references[analysis.reference];
+        flags.extend(answer_flags(c, &parts, &analysis, &reference.text, method));
+
+        let negations = |t: &str| {
+            tokens(t)
+                .iter()
+                .filter(|w| c.negations.contains(w) || w.ends_with("n't"))
+                .count()
+                % 2
+        };
+        let mut covered = Vec::new();
+        let mut missed = Vec::new();
+        let mut contradicted = Vec::new();
+        for point in &analysis.points {
+            let unit = &parts.units[point.best_unit];
+            let evidence = best_sentence(&parts, point.best_unit, &point.key_point);
+            let is_covered = match point.best_cosine {
+                Some(cos) => c.key_point_coverage.covered(cos, point.lexical_recall),
+                None => point.lexical_recall >= LEXICAL_COVERAGE,
+            };
+            let opposite = point
+                .best_cosine
+                .is_some_and(|cos| cos >= c.flags.contradict_min_cos)
+                && point.lexical_recall >= CONTRADICTION_LEXICAL
+                && negations(unit) != negations(&point.key_point);
+            if opposite {
+                contradicted.push(point.key_point.clone());
+                missed.push(point.key_point.clone());
+            } else if is_covered {
+                covered.push(Covered {
+                    key_point: point.key_point.clone(),
+                    evidence,
+                });
+            } else {
+                missed.push(point.key_point.clone());
+            }
+        }
+        if !contradicted.is_empty() {
+            flags.push(Flag::ContradictsKeyPoint);
+        }
+        let red_flags = matched_red_flags(&parts, &p.red_flags, vectors, c, &negations);
+        if !red_flags.is_empty() {
+            flags.push(Flag::MatchesRedFlag);
+        }
+
+        let model_score = model.score(&f);
+        let raw = finalise(model_score, &flags);
+        let disagreement = match method {
+            Method::Semantic => (c.confidence.semantic_submodel.score(&f)
+                - c.confidence.lexical_submodel.score(&f))
+            .abs(),
+            Method::Lexical => LEXICAL_DISAGREEMENT,
+        };
+        let e = &c.confidence.expected_abs_error;
+        let expected_error = e.intercept
+            + e.w_abs_sem_minus_lex * disagreement
+            + e.w_5_minus_score * (5.0 - model_score);
+        let mut confidence = (1.0 - expected_error / 2.5).clamp(0.0, 1.0);
+        if method == Method::Lexical {
+            confidence = confidence.min(LEXICAL_MAX_CONFIDENCE);
+        }
+        let score = (raw * 10.0).round() / 10.0;
+        let lang = explanation_language(&parts.answer, &reference.text);
+        let explanation = explain::explain(
+            lang,
+            &Verdict {
+                score,
+                covered: &covered,
+                missed: &missed,
+                contradicted: &contradicted,
+                red_flags: &red_flags,
+                flags: &flags,
+                lexical_only: method == Method::Lexical,
+            },
+        );
+        Grade {
+            score,
+            covered,
+            missed,
+            flags,
+            confidence: (confidence * 100.0).round() / 100.0,
+            explanation,
+            language: lang.code(),
+            method,
+            calibration: &c.version,
+            raw_score: raw,
+            features: f,
+            evidence: analysis.points,
+        }
+    }
+}
+
+/// Checks the answer and builds what features need; the empty and the unreadable stop here.
+fn prepare(exercise: &Exercise, answer: &str) -> Result<Prepared, GradeError> {
+    let references: Vec<&str> = exercise
+        .references
+        .iter()
+        .map(|r| r.trim())
+        .filter(|r| !r.is_empty())
+        .collect();
+    let references: Vec<Reference> = if references.is_empty() {
+        if exercise.key_points.is_empty() {
+            return Err(GradeError::NoReference);
+        }
+        vec![Reference {
+            text: exercise.key_points.join(". "),
+            key_points: exercise.key_points.clone(),
+        }]
+    } else {
+        references
+            .into_iter()
+            .map(|r| Reference {
+                text: r.to_string(),
+                key_points: if exercise.key_points.is_empty() {
+                    key_points(r)
+                } else {
+                    exercise.key_points.clone()
+                },
+            })
+            .collect()
+    };
+    let mut flags = Vec::new();
+    let red_flags = exercise.red_flags.clone();
+    if !looks_like_text(answer) {
+        flags.push(Flag::NotText);
+        return Ok(Prepared {
+            parts: None,
+            flags,
+            red_flags,
+        });
+    }
+    let answer = match answer.char_indices().nth(MAX_ANSWER_CHARS) {
+        Some((cut, _)) => {
+            flags.push(Flag::TooLong);
+            &answer[..cut]
+        }
+        None => answer,
+    };
+    let answer = answer.trim();
+    if content_stems(answer).is_empty() || is_non_answer(answer) {
+        flags.push(Flag::Empty);
+        return Ok(Prepared {
+            parts: None,
+            flags,
+            red_flags,
+        });
+    }
+    Ok(Prepared {
+        parts: Some(Parts::new(&exercise.question, answer, references)),
+        flags,
+        red_flags,
+    })
+}
+
+/// The sentence to show as evidence: the closest unit, or when that is the whole of a
+/// several-sentence answer, the sentence sharing most words with the key point.
+fn best_sentence(parts: &Parts, unit: usize, key_point: &str) -> String {
+    let whole = parts.units.len() - 1;
+    if unit != whole || whole == 0 {
+        return parts.units[unit].clone();
+    }
+    let own = content_stems(key_point);
+    parts.units[..whole]
+        .iter()
+        .max_by_key(|s| {
+            let words = content_stems(s);
+            own.iter().filter(|w| words.contains(w)).count()
+        })
+        .cloned()
+        .unwrap_or_else(|| parts.units[whole].clone())
+}
+
+/// Explanations are written in the answer's language when it is one we write (English or
+/// Polish); a short answer takes the reference's.
+fn explanation_language(answer: &str, reference: &str) -> Lang {
+    match lang::detect(answer).or_else(|| lang::detect(reference)) {
+        Some(Lang::Pl) => Lang::Pl,
+        _ => Lang::En,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exercise() -> Exercise {
+        Exercise {
+            question: "Why do payment APIs need idempotency?".into(),
+            references: vec![
+                "The client sends an idempotency key with each request. The server stores the \
+                 result under the key and returns it on a retry."
+                    .into(),
+            ],
+            ..Exercise::default()
+        }
+    }
+
+    #[test]
+    fn empty_binary_and_huge_answers_are_flagged_not_crashed() {
+        let g = Grader::new(None);
+        let e = exercise();
+        let empty = g.grade(&e, "  \n ").unwrap();
+        assert_eq!(
+            (empty.score, empty.flags.as_slice()),
+            (0.0, &[Flag::Empty][..])
+        );
+        let binary: String = (0u8..=255).cycle().take(4096).map(char::from).collect();
+        let b = g.grade(&e, &binary).unwrap();
+        assert_eq!(b.flags, [Flag::NotText]);
+        assert_eq!(b.score, 0.0);
+        let garbage =
+            String::from_utf8_lossy(&[0xff, 0xfe, 0x41, 0x80, 0x81, 0x82][..]).repeat(500);
+        assert_eq!(g.grade(&e, &garbage).unwrap().flags, [Flag::NotText]);
+        let huge = "The server stores the result under the key. ".repeat(25_000);
+        assert!(huge.len() > 1_000_000);
+        let h = g.grade(&e, &huge).unwrap();
+        assert!(h.flags.contains(&Flag::TooLong));
+        assert!(h.explanation.contains("10000"));
+    }
+
+    #[test]
+    fn nothing_to_grade_against_is_an_error() {
+        let g = Grader::new(None);
+        let e = Exercise {
+            question: "Anything?".into(),
+            ..Exercise::default()
+        };
+        assert_eq!(g.grade(&e, "yes"), Err(GradeError::NoReference));
+    }
+
+    #[test]
+    fn words_only_grading_names_covered_and_missed_points() {
+        let g = Grader::new(None);
+        let a = "On a retry the server returns the result it stored.";
+        let grade = g.grade(&exercise(), a).unwrap();
+        assert_eq!(grade.method, Method::Lexical);
+        assert_eq!(
+            grade.missed,
+            ["The client sends an idempotency key with each request"]
+        );
+        assert_eq!(grade.covered.len(), 1);
+        assert_eq!(grade.covered[0].evidence, a);
+        assert!(
+            grade
+                .explanation
+                .contains("You missed \u{201c}The client sends")
+        );
+        assert!(grade.explanation.contains("words only"));
+        assert!((0.0..=5.0).contains(&grade.score));
+        assert!(grade.confidence <= 0.5, "{}", grade.confidence);
+    }
+
+    #[test]
+    fn flags_follow_the_answer() {
+        let g = Grader::new(None);
+        let e = exercise();
+        let restated = g.grade(&e, "Payment APIs need idempotency.").unwrap();
+        assert!(restated.flags.contains(&Flag::RestatesQuestion));
+        let off = g.grade(&e, "Kubernetes scales pods horizontally.").unwrap();
+        assert!(off.flags.contains(&Flag::OffTopic));
+        let terse = g.grade(&e, "Kubernetes.").unwrap();
+        assert!(!terse.flags.contains(&Flag::OffTopic));
+        assert!(terse.flags.contains(&Flag::FarTooShort));
+        assert_eq!(g.grade(&e, "No answer").unwrap().flags, [Flag::Empty]);
+        let polish = g
+            .grade(
+                &e,
+                "Serwer zapisuje wynik i zwraca go, gdy klient ponowi to samo żądanie.",
+            )
+            .unwrap();
+        assert!(polish.flags.contains(&Flag::DifferentLanguage));
+        assert_eq!(polish.language, "pl");
+        assert!(polish.explanation.starts_with("Wynik"));
+    }
+
+    #[test]
+    fn the_same_answer_grades_the_same_alone_and_in_a_batch() {
+        let g = Grader::new(None);
+        let e = exercise();
+        let a = "The server keeps the result for the key.";
+        let alone = g.grade(&e, a).unwrap();
+        let batch = g.grade_many(&[(&e, "something else"), (&e, a)]);
+        assert_eq!(batch[1].as_ref().unwrap(), &alone);
+        assert_eq!(g.grade(&e, a).unwrap(), alone);
+    }
+}
