@@ -183,17 +183,22 @@ pub fn merge_into(base: &mut QuestionDraft, other: &QuestionDraft) -> bool {
     if base.estimated_minutes.is_none() {
         base.estimated_minutes = other.estimated_minutes;
     }
-    // An author's key points win over extracted ones; two lists of the same origin are joined.
-    if base.key_points_extracted && !other.key_points_extracted && !other.key_points.is_empty()
-        || base.key_points.is_empty() && !other.key_points.is_empty()
-    {
-        base.key_points.clear();
-        base.key_points_extracted = other.key_points_extracted;
-    }
-    let key_points: &[String] = if other.key_points_extracted && !base.key_points_extracted {
-        &[]
-    } else {
+    // Key points: an author's win over extracted ones and join other authors'; extracted ones
+    // describe their own answer, so they come over only with that answer, and two extracted
+    // lists are never joined.
+    let answer_came_over = before.reference_answer.is_none() && other.reference_answer.is_some();
+    let other_authored = !other.key_points.is_empty() && !other.key_points_extracted;
+    let key_points: &[String] = if other_authored {
+        if base.key_points_extracted {
+            base.key_points.clear();
+            base.key_points_extracted = false;
+        }
         &other.key_points
+    } else if other.key_points_extracted && base.key_points.is_empty() && answer_came_over {
+        base.key_points_extracted = true;
+        &other.key_points
+    } else {
+        &[]
     };
     for (into, from) in [
         (&mut base.tags, other.tags.as_slice()),
@@ -247,6 +252,20 @@ mod tests {
         c.key_points_extracted = true;
         assert!(!merge_into(&mut a, &c));
         assert_eq!(a.key_points, ["written"]);
+        // Two extracted lists are not joined; extracted points come only with their answer.
+        let mut d = QuestionDraft::new("What is a queue?");
+        d.reference_answer = Some("A FIFO buffer.".into());
+        d.key_points = vec!["A FIFO buffer".into()];
+        d.key_points_extracted = true;
+        let mut e = d.clone();
+        e.key_points = vec!["A list".into()];
+        e.reference_answer = Some("A list.".into());
+        assert!(!merge_into(&mut d, &e));
+        assert_eq!(d.key_points, ["A FIFO buffer"]);
+        let mut bare = QuestionDraft::new("What is a queue?");
+        assert!(merge_into(&mut bare, &e));
+        assert_eq!(bare.key_points, ["A list"]);
+        assert!(bare.key_points_extracted);
     }
 
     #[test]

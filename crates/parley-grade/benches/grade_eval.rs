@@ -164,14 +164,25 @@ fn mohler(grader: &Grader) {
         &shipped,
         &gold,
     );
-    let all = LogisticFit::fit(&x, &gold, 5.0, LAMBDA);
+    // The artifact was fitted on every answer's features; empty ones now skip the features.
+    let graded: Vec<usize> = (0..grades.len())
+        .filter(|&i| !grades[i].flags.contains(&parley_grade::Flag::Empty))
+        .collect();
+    let all = LogisticFit::fit(
+        &graded.iter().map(|&i| x[i].clone()).collect::<Vec<_>>(),
+        &graded.iter().map(|&i| gold[i]).collect::<Vec<_>>(),
+        5.0,
+        LAMBDA,
+    );
     let (b, w) = all.export(MODEL);
     let artifact = &Calibration::builtin().model;
     let mut worst = (b - artifact.intercept).abs();
     for (name, v) in &w {
         worst = worst.max((v - artifact.weights[name]).abs());
     }
-    println!("  refit on all answers vs the artifact: largest weight difference {worst:.3}");
+    println!(
+        "  refit on all non-empty answers vs the artifact: largest weight difference {worst:.3}"
+    );
 }
 
 fn semeval(grader: &Grader) {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::calibration::Calibration;
 use crate::features::{Analysis, Parts};
 use crate::grade::{MAX_ANSWER_CHARS, Method};
-use crate::lang::{self, Lang};
+use crate::lang;
 use crate::text::{content_stems, tokens};
 
 /// Something about an answer a reader should know beyond its score.
@@ -79,8 +79,11 @@ pub(crate) fn answer_flags(
     let t = &calibration.flags;
     let f = &a.features;
     let mut flags = Vec::new();
-    if let Some(answer_lang) = lang::detect(&parts.answer)
-        && answer_lang != lang::detect(reference).unwrap_or(Lang::En)
+    // The expected language is the reference's, else the question's; when neither can be
+    // told, nothing is flagged.
+    let expected = lang::detect(reference).or_else(|| lang::detect(&parts.question));
+    if let (Some(answer_lang), Some(expected)) = (lang::detect(&parts.answer), expected)
+        && answer_lang != expected
     {
         flags.push(Flag::DifferentLanguage);
     }

@@ -252,17 +252,18 @@ impl Grader {
         let mut missed = Vec::new();
         let mut contradicted = Vec::new();
         for point in &analysis.points {
-            let unit = &parts.units[point.best_unit];
             let evidence = best_sentence(&parts, point.best_unit, &point.key_point);
             let is_covered = match point.best_cosine {
                 Some(cos) => c.key_point_coverage.covered(cos, point.lexical_recall),
                 None => point.lexical_recall >= LEXICAL_COVERAGE,
             };
+            // Polarity is read from the covering sentence, not the whole answer: one "not"
+            // elsewhere in a long answer says nothing about this point.
             let opposite = point
                 .best_cosine
                 .is_some_and(|cos| cos >= c.flags.contradict_min_cos)
                 && point.lexical_recall >= CONTRADICTION_LEXICAL
-                && negations(unit) != negations(&point.key_point);
+                && negations(&evidence) != negations(&point.key_point);
             if opposite {
                 contradicted.push(point.key_point.clone());
                 missed.push(point.key_point.clone());
@@ -300,7 +301,7 @@ impl Grader {
             confidence = confidence.min(LEXICAL_MAX_CONFIDENCE);
         }
         let score = (raw * 10.0).round() / 10.0;
-        let lang = explanation_language(&parts.answer, &reference.text);
+        let lang = explanation_language(&parts, &reference.text);
         let explanation = explain::explain(
             lang,
             &Verdict {
@@ -332,6 +333,13 @@ impl Grader {
 
 /// Checks the answer and builds what features need; the empty and the unreadable stop here.
 fn prepare(exercise: &Exercise, answer: &str) -> Result<Prepared, GradeError> {
+    let authored: Vec<String> = exercise
+        .key_points
+        .iter()
+        .map(|k| k.trim())
+        .filter(|k| !k.is_empty())
+        .map(String::from)
+        .collect();
     let references: Vec<&str> = exercise
         .references
         .iter()
@@ -339,22 +347,22 @@ fn prepare(exercise: &Exercise, answer: &str) -> Result<Prepared, GradeError> {
         .filter(|r| !r.is_empty())
         .collect();
     let references: Vec<Reference> = if references.is_empty() {
-        if exercise.key_points.is_empty() {
+        if authored.is_empty() {
             return Err(GradeError::NoReference);
         }
         vec![Reference {
-            text: exercise.key_points.join(". "),
-            key_points: exercise.key_points.clone(),
+            text: authored.join(". "),
+            key_points: authored,
         }]
     } else {
         references
             .into_iter()
             .map(|r| Reference {
                 text: r.to_string(),
-                key_points: if exercise.key_points.is_empty() {
+                key_points: if authored.is_empty() {
                     key_points(r)
                 } else {
-                    exercise.key_points.clone()
+                    authored.clone()
                 },
             })
             .collect()
@@ -377,7 +385,7 @@ fn prepare(exercise: &Exercise, answer: &str) -> Result<Prepared, GradeError> {
         None => answer,
     };
     let answer = answer.trim();
-    if content_stems(answer).is_empty() || is_non_answer(answer) {
+    if !answer.chars().any(char::is_alphanumeric) || is_non_answer(answer) {
         flags.push(Flag::Empty);
         return Ok(Prepared {
             parts: None,
@@ -400,20 +408,25 @@ fn best_sentence(parts: &Parts, unit: usize, key_point: &str) -> String {
         return parts.units[unit].clone();
     }
     let own = content_stems(key_point);
-    parts.units[..whole]
-        .iter()
-        .max_by_key(|s| {
-            let words = content_stems(s);
-            own.iter().filter(|w| words.contains(w)).count()
-        })
-        .cloned()
-        .unwrap_or_else(|| parts.units[whole].clone())
+    let mut best: Option<(usize, &String)> = None;
+    for s in &parts.units[..whole] {
+        let words = content_stems(s);
+        let shared = own.iter().filter(|w| words.contains(w)).count();
+        // The first of equals; a sentence sharing nothing is no better than the whole answer.
+        if shared > 0 && best.is_none_or(|(b, _)| shared > b) {
+            best = Some((shared, s));
+        }
+    }
+    best.map_or_else(|| parts.units[whole].clone(), |(_, s)| s.clone())
 }
 
 /// Explanations are written in the answer's language when it is one we write (English or
-/// Polish); a short answer takes the reference's.
-fn explanation_language(answer: &str, reference: &str) -> Lang {
-    match lang::detect(answer).or_else(|| lang::detect(reference)) {
+/// Polish); a short answer takes the reference's, or the question's.
+fn explanation_language(parts: &Parts, reference: &str) -> Lang {
+    let detected = lang::detect(&parts.answer)
+        .or_else(|| lang::detect(reference))
+        .or_else(|| lang::detect(&parts.question));
+    match detected {
         Some(Lang::Pl) => Lang::Pl,
         _ => Lang::En,
     }
@@ -502,6 +515,11 @@ mod tests {
         assert!(!terse.flags.contains(&Flag::OffTopic));
         assert!(terse.flags.contains(&Flag::FarTooShort));
         assert_eq!(g.grade(&e, "No answer").unwrap().flags, [Flag::Empty]);
+        // Words without content words, or another script, are answers, not empty ones.
+        assert!(!g.grade(&e, "No.").unwrap().flags.contains(&Flag::Empty));
+        let cyrillic = g.grade(&e, "Сервер хранит результат по ключу.").unwrap();
+        assert!(!cyrillic.flags.contains(&Flag::Empty));
+        assert!(cyrillic.flags.contains(&Flag::DifferentLanguage));
         let polish = g
             .grade(
                 &e,

@@ -18,20 +18,31 @@ pub fn fill_key_points(draft: &mut QuestionDraft) -> bool {
         return false;
     }
     let before = (draft.key_points.clone(), draft.key_points_extracted);
+    draft.key_points = extract(draft);
+    draft.key_points_extracted = !draft.key_points.is_empty();
+    before != (draft.key_points.clone(), draft.key_points_extracted)
+}
+
+/// For a draft read from a document: key points marked extracted that are not what extraction
+/// gives (an author edited an exported file) become the author's; then as `fill_key_points`.
+pub fn fill_imported_key_points(draft: &mut QuestionDraft) -> bool {
+    let edited = draft.key_points_extracted && draft.key_points != extract(draft);
+    if edited {
+        draft.key_points_extracted = false;
+    }
+    fill_key_points(draft) || edited
+}
+
+fn extract(draft: &QuestionDraft) -> Vec<String> {
     match draft.reference_answer.as_deref().map(str::trim) {
         Some(answer) if !answer.is_empty() => {
             let mut points = key_points(answer);
             points.retain(|p| !p.is_empty());
             points.truncate(MAX_EXTRACTED);
-            draft.key_points_extracted = !points.is_empty();
-            draft.key_points = points;
+            points
         }
-        _ => {
-            draft.key_points.clear();
-            draft.key_points_extracted = false;
-        }
+        _ => Vec::new(),
     }
-    before != (draft.key_points.clone(), draft.key_points_extracted)
 }
 
 #[cfg(test)]
@@ -60,5 +71,19 @@ mod tests {
         d.reference_answer = Some("Something else entirely.".into());
         assert!(!fill_key_points(&mut d));
         assert_eq!(d.key_points, ["Written by hand"]);
+    }
+
+    #[test]
+    fn edited_points_in_an_imported_file_become_the_authors() {
+        let mut d = QuestionDraft::new("Why retry?");
+        d.reference_answer = Some("Networks fail.".into());
+        d.key_points = vec!["Networks fail".into()];
+        d.key_points_extracted = true;
+        assert!(!fill_imported_key_points(&mut d));
+        assert!(d.key_points_extracted);
+        d.key_points = vec!["Networks fail; retry with backoff".into()];
+        assert!(fill_imported_key_points(&mut d));
+        assert!(!d.key_points_extracted);
+        assert_eq!(d.key_points, ["Networks fail; retry with backoff"]);
     }
 }

@@ -19,4 +19,4 @@ pub mod text;
 pub use grade::{
     Covered, Encode, Exercise, Flag, Grade, GradeError, Grader, MAX_ANSWER_CHARS, Method, finalise,
 };
-pub use key_points::{MAX_EXTRACTED, fill_key_points};
+pub use key_points::{MAX_EXTRACTED, fill_imported_key_points, fill_key_points};

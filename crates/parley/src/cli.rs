@@ -106,13 +106,13 @@ pub struct EditArgs {
     pub kind: Option<String>,
     #[arg(long)]
     pub lang: Option<String>,
-    /// Refuse the edit if someone saved another revision since this one.
     /// Replace the key points with the author's own (repeatable).
     #[arg(long = "key-point", conflicts_with = "extract_key_points")]
     pub key_points: Vec<String>,
     /// Drop the author's key points and extract them from the reference answer again.
     #[arg(long)]
     pub extract_key_points: bool,
+    /// Refuse the edit if someone saved another revision since this one.
     #[arg(long)]
     pub expect_revision: Option<u32>,
     /// Why the question changed, kept in its history.

@@ -151,6 +151,10 @@ fn a_batch_is_graded_in_input_order_and_bad_files_are_refused() {
         .unwrap();
     w.write_record(["d", "", QUESTION, REFERENCE, "0"]).unwrap();
     w.flush().unwrap();
+    drop(w);
+    // An unquoted comma shifts the columns: that row is an error, not a grade of the wrong text.
+    let mut f = std::fs::OpenOptions::new().append(true).open(&csv).unwrap();
+    f.write_all(b"e,Retries, then a key,Q?,R,0\n").unwrap();
     let path = csv.display().to_string();
     let rows = json(&parley_at(
         dir.path(),
@@ -159,7 +163,7 @@ fn a_batch_is_graded_in_input_order_and_bad_files_are_refused() {
     ));
     let rows = rows.as_array().unwrap();
     let order: Vec<u64> = rows.iter().map(|r| r["row"].as_u64().unwrap()).collect();
-    assert_eq!(order, [0, 1, 2, 3]);
+    assert_eq!(order, [0, 1, 2, 3, 4]);
     assert_grade_shape(&rows[0]);
     assert!(rows[0]["score"].as_f64() > rows[1]["score"].as_f64());
     assert!(
@@ -169,6 +173,11 @@ fn a_batch_is_graded_in_input_order_and_bad_files_are_refused() {
             .contains("no reference answer")
     );
     assert_eq!(rows[3]["flags"], serde_json::json!(["empty"]));
+    assert!(
+        rows[4]["error"].as_str().unwrap().contains("6 fields"),
+        "{}",
+        rows[4]
+    );
 
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "question,answer\nq,a\n").unwrap();
@@ -186,6 +195,18 @@ fn a_batch_is_graded_in_input_order_and_bad_files_are_refused() {
         None,
     );
     refused(&out, "binary");
+    let cp1250 = dir.path().join("cp1250.csv");
+    std::fs::write(
+        &cp1250,
+        b"question,reference_answer,student_answer\nq,r,\xbfr\xf3d\xb3o\n",
+    )
+    .unwrap();
+    let out = parley_at(
+        dir.path(),
+        &["grade", "--batch", &cp1250.display().to_string()],
+        None,
+    );
+    refused(&out, "not UTF-8");
     let out = parley_at(dir.path(), &["grade", "--batch", "missing.csv"], None);
     refused(&out, "missing.csv");
     let out = parley_at(

@@ -128,9 +128,21 @@ fn batch(grader: &Grader, path: &Path, args: &GradeArgs) -> anyhow::Result<()> {
     let mut out: Vec<serde_json::Value> = Vec::with_capacity(rows.len());
     let mut lines = Vec::new();
     for (c, chunk) in rows.chunks(CHUNK).enumerate() {
-        let items: Vec<(&Exercise, &str)> = chunk.iter().map(|(e, a)| (e, a.as_str())).collect();
-        for (i, result) in grader.grade_many(&items).into_iter().enumerate() {
+        let items: Vec<(&Exercise, &str)> = chunk
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .map(|(e, a)| (e, a.as_str()))
+            .collect();
+        let mut grades = grader.grade_many(&items).into_iter();
+        for (i, input) in chunk.iter().enumerate() {
             let row = c * CHUNK + i;
+            let result = match input {
+                Ok(_) => grades
+                    .next()
+                    .expect("one grade per gradable row")
+                    .map_err(|e| e.to_string()),
+                Err(why) => Err(why.clone()),
+            };
             let value = match &result {
                 Ok(grade) => {
                     lines.push(format!(
@@ -170,8 +182,12 @@ fn batch(grader: &Grader, path: &Path, args: &GradeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The rows of a batch file: every row becomes an exercise and an answer, in file order.
-fn read_batch(path: &Path, max: u64) -> anyhow::Result<Vec<(Exercise, String)>> {
+/// One row of a batch: an exercise and an answer, or why the row cannot be graded.
+type BatchRow = Result<(Exercise, String), String>;
+
+/// The rows of a batch file in file order. A row whose field count differs from the header's
+/// (an unquoted comma shifts the columns) is an error row, not graded against the wrong text.
+fn read_batch(path: &Path, max: u64) -> anyhow::Result<Vec<BatchRow>> {
     let shown = path.display();
     let size = std::fs::metadata(path)
         .map_err(|e| UsageError(format!("{shown}: {e}")))?
@@ -185,6 +201,13 @@ fn read_batch(path: &Path, max: u64) -> anyhow::Result<Vec<(Exercise, String)>> 
     let bytes = std::fs::read(path).map_err(|e| UsageError(format!("{shown}: {e}")))?;
     if bytes.iter().take(8192).any(|b| *b == 0) {
         return Err(UsageError(format!("{shown} is binary data, not a CSV file")).into());
+    }
+    if let Err(e) = std::str::from_utf8(&bytes) {
+        return Err(UsageError(format!(
+            "{shown} is not UTF-8 (byte {}); save it as UTF-8 CSV",
+            e.valid_up_to()
+        ))
+        .into());
     }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -208,8 +231,20 @@ fn read_batch(path: &Path, max: u64) -> anyhow::Result<Vec<(Exercise, String)>> 
     let mut rows = Vec::new();
     for (i, record) in reader.byte_records().enumerate() {
         let record = record.map_err(|e| UsageError(format!("{shown}: row {i}: {e}")))?;
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() != header.len() {
+            rows.push(Err(format!(
+                "line {line}: {} fields where the header has {}",
+                record.len(),
+                header.len()
+            )));
+            continue;
+        }
         let field = |k: usize| String::from_utf8_lossy(record.get(at[k]).unwrap_or_default());
-        rows.push((Exercise::new(&field(0), &field(1)), field(2).into_owned()));
+        rows.push(Ok((
+            Exercise::new(&field(0), &field(1)),
+            field(2).into_owned(),
+        )));
     }
     Ok(rows)
 }

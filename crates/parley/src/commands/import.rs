@@ -238,7 +238,7 @@ fn batch(docs: &[(String, ParsedDocument)]) -> (Vec<ImportItem>, Vec<(usize, usi
                 q.sources.clone()
             };
             let mut draft = q.draft.clone();
-            parley_grade::fill_key_points(&mut draft);
+            parley_grade::fill_imported_key_points(&mut draft);
             items.push(ImportItem {
                 draft,
                 sources,
