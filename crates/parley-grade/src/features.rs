@@ -191,7 +191,8 @@ pub fn analyse(parts: &Parts, vectors: Vectors, rank: impl Fn(&Features) -> f64)
                 given.iter().filter(|w| ca.contains(**w)).count(),
                 given.len(),
             );
-            let points: Vec<PointEvidence> = r
+            // Each point's evidence, and its own-word recall when it has words of its own.
+            let (points, own_recalls): (Vec<PointEvidence>, Vec<Option<f64>>) = r
                 .key_points
                 .iter()
                 .map(|k| {
@@ -212,22 +213,17 @@ pub fn analyse(parts: &Parts, vectors: Vectors, rank: impl Fn(&Features) -> f64)
                             }
                         }
                     }
-                    PointEvidence {
+                    let evidence = PointEvidence {
                         key_point: k.clone(),
                         question_cosine: e_question.zip(vec(k)).map(|(q, k)| dot(q, k)),
                         best_cosine: best.map(|(_, c)| c),
                         best_unit: best.map_or(parts.units.len() - 1, |(i, _)| i),
                         lexical_recall,
-                    }
+                    };
+                    (evidence, (!own.is_empty()).then_some(lexical_recall))
                 })
-                .collect();
-            let with_own_words: Vec<f64> = r
-                .key_points
-                .iter()
-                .zip(&points)
-                .filter(|(k, _)| stems(k).difference(&cq).next().is_some())
-                .map(|(_, p)| p.lexical_recall)
-                .collect();
+                .unzip();
+            let with_own_words: Vec<f64> = own_recalls.into_iter().flatten().collect();
             let lex_kp = if with_own_words.is_empty() {
                 lex_rec
             } else {
