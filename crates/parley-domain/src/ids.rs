@@ -61,6 +61,9 @@ macro_rules! id_type {
 
 id_type!(QuestionId, "question");
 id_type!(OrgId, "organisation");
+id_type!(UserId, "user");
+id_type!(InvitationId, "invitation");
+id_type!(TokenId, "API token");
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 //! Nothing here does IO or knows about databases, HTTP or files; storage, import and the CLI are
 //! adapters around these types.
 
+pub mod account;
 pub mod ids;
 pub mod kind;
 pub mod lang;
@@ -10,7 +11,8 @@ pub mod question;
 pub mod taxonomy;
 pub mod text;
 
-pub use ids::{OrgId, QuestionId};
+pub use account::{AccountError, Action, Email, NewPassword, Role};
+pub use ids::{InvitationId, OrgId, QuestionId, TokenId, UserId};
 pub use kind::QuestionKind;
 pub use lang::Language;
 pub use question::{DomainError, Question, QuestionDraft, Revision, Source};

@@ -14,6 +14,10 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("no such question")]
     NotFound,
+    /// Some other record (a user, an invitation, a session) does not exist, or is not the
+    /// caller's to see.
+    #[error("no such {0}")]
+    Missing(&'static str),
     #[error(
         "the question was changed by someone else (now at revision {current}, you edited revision {expected})"
     )]

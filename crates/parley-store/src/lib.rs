@@ -3,6 +3,7 @@
 //! Every SQL statement of Parley lives in this crate. Both backends run the same operations with
 //! their own embedded, versioned migrations; one storage test story runs against both.
 
+mod accounts;
 mod bulk;
 mod changes;
 mod db;
@@ -13,9 +14,11 @@ mod import;
 mod model;
 mod questions;
 mod rows;
+mod sessions;
 mod statements;
 mod store;
 
+pub use accounts::{Invitation, NewUser, Org, User};
 pub use changes::Changes;
 pub use duplicates::{DuplicatePair, NOTE_MERGED_DUPLICATE};
 pub use embeddings::StoredEmbedding;
@@ -24,5 +27,6 @@ pub use import::{NOTE_IMPORTED, NOTE_MERGED};
 pub use model::{
     Backend, ImportItem, ImportOptions, ImportOutcome, ItemOutcome, Link, ListFilter, Page,
 };
-pub use questions::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_PREFIX_MATCHES};
+pub use questions::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_PREFIX_MATCHES, NOTE_CREATED};
+pub use sessions::{ApiToken, Session, StoredReply};
 pub use store::{MAX_SLUG_CHARS, Store};

@@ -1,5 +1,6 @@
 //! Reading, editing and deleting questions, and their revision history.
 
+use crate::bulk::{NewQuestion, insert_new};
 use crate::db::{Tx, is_unique_violation, now_ms, on};
 use crate::rows::{QuestionRow, RevisionRow, parse_question_id, question_columns};
 use crate::statements::{
@@ -10,6 +11,8 @@ use crate::{ListFilter, Page, Store, StoreError};
 use parley_domain::text::duplicate_key;
 use parley_domain::{DomainError, OrgId, Question, QuestionDraft, QuestionId, Revision};
 
+/// The revision note of a question written through the API or the web, not imported.
+pub const NOTE_CREATED: &str = "created";
 /// Page size when a filter names none.
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 /// Largest page a caller may ask for.
@@ -179,6 +182,45 @@ impl Store {
             .await)?;
         tx.commit().await?;
         ids.iter().map(|s| parse_question_id(s)).collect()
+    }
+
+    /// Adds one question written by `author` (not imported): a text the bank already holds
+    /// is refused with `DuplicateText` naming the question that has it.
+    pub async fn create_question(
+        &self,
+        org: OrgId,
+        draft: QuestionDraft,
+        author: &str,
+    ) -> Result<Question, StoreError> {
+        let draft = draft.validated()?;
+        let key = duplicate_key(&draft.text);
+        if key.is_empty() {
+            return Err(DomainError::EmptyText.into());
+        }
+        let mut tx = self.begin_write().await?;
+        lock_org_writes(&mut tx, org).await?;
+        if let Some(other) = question_row_by_key(&mut tx, org, &key).await? {
+            return Err(StoreError::DuplicateText(other.id));
+        }
+        let id = QuestionId::new();
+        let new = NewQuestion {
+            id,
+            key,
+            draft,
+            sources: Vec::new(),
+        };
+        insert_new(
+            &mut tx,
+            org,
+            std::slice::from_ref(&new),
+            author,
+            NOTE_CREATED,
+            now_ms(),
+        )
+        .await?;
+        let q = load_question(&mut tx, org, id).await?;
+        tx.commit().await?;
+        Ok(q)
     }
 
     /// Replaces question `id`'s content with `draft` as a new revision.

@@ -95,6 +95,13 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the database answers: a trivial query on a pooled connection.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut tx = self.begin_read().await?;
+        let _: i64 = on!(&mut tx, c => sqlx::query_scalar("SELECT 1").fetch_one(c).await)?;
+        tx.commit().await
+    }
+
     /// Waits for running operations to finish and closes every connection.
     pub async fn close(&self) {
         self.inner.close().await;
@@ -138,7 +145,7 @@ impl Store {
     }
 }
 
-async fn org_id_by_slug(tx: &mut Tx, slug: &str) -> Result<Option<OrgId>, StoreError> {
+pub(crate) async fn org_id_by_slug(tx: &mut Tx, slug: &str) -> Result<Option<OrgId>, StoreError> {
     let sql = "SELECT id FROM orgs WHERE slug = $1";
     let id: Option<String> =
         on!(tx, c => sqlx::query_scalar(sql).bind(slug).fetch_optional(c).await)?;
@@ -149,7 +156,7 @@ async fn org_id_by_slug(tx: &mut Tx, slug: &str) -> Result<Option<OrgId>, StoreE
     .transpose()
 }
 
-fn check_slug(slug: &str) -> Result<(), StoreError> {
+pub(crate) fn check_slug(slug: &str) -> Result<(), StoreError> {
     let ok = !slug.is_empty()
         && slug.chars().count() <= MAX_SLUG_CHARS
         && !slug.chars().any(|c| c.is_whitespace() || c.is_control());

@@ -13,9 +13,9 @@ pub struct Cli {
     /// Database URL: sqlite://PATH (the default is ./parley.db) or postgres://USER@HOST:PORT/DB.
     #[arg(long, global = true, env = "PARLEY_DB")]
     pub db: Option<String>,
-    /// The organisation whose bank the command works on.
-    #[arg(long, global = true, env = "PARLEY_ORG", default_value = "default")]
-    pub org: String,
+    /// The organisation (its slug) the command works on [default: default].
+    #[arg(long, global = true, env = "PARLEY_ORG")]
+    pub org: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -38,6 +38,82 @@ pub enum Command {
     Grade(GradeArgs),
     /// Create or upgrade the database schema.
     Migrate,
+    /// Run the web app and the JSON API.
+    Serve(ServeArgs),
+    /// Organisations.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Members of an organisation.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+impl Cli {
+    /// The organisation slug the command works on.
+    pub fn org_slug(&self) -> &str {
+        self.org.as_deref().unwrap_or(DEFAULT_ORG)
+    }
+}
+
+/// The organisation the CLI works on when none is named; `parley serve`'s first-run setup
+/// adopts it, so a bank imported before anyone had an account is the new organisation's.
+pub const DEFAULT_ORG: &str = "default";
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080, or `addr` in the settings].
+    #[arg(long)]
+    pub addr: Option<std::net::SocketAddr>,
+    /// Settings file (TOML); ./parley.toml is read when it exists.
+    #[arg(long, env = "PARLEY_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Create an organisation.
+    Create {
+        slug: String,
+        /// Its display name [default: the slug].
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a member to the organisation given by --org; the password is read from standard
+    /// input (asked for without echo on a terminal).
+    Add {
+        #[arg(long)]
+        email: String,
+        /// owner, admin, interviewer or candidate.
+        #[arg(long)]
+        role: String,
+        /// Display name [default: the part of the address before @].
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List the members of the organisation.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a personal API token for a member and print it (its last line is the token).
+    Create {
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -24,6 +24,7 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     } else if let Some(s) = e.downcast_ref::<StoreError>() {
         match s {
             StoreError::NotFound
+            | StoreError::Missing(_)
             | StoreError::Invalid(_)
             | StoreError::BadUrl(_)
             | StoreError::BadSlug(_)

@@ -1,11 +1,13 @@
 //! One module per subcommand; `run` opens the store and dispatches.
 
+mod accounts;
 mod dedup;
 mod export;
 mod grade;
 mod import;
 pub mod questions;
 mod search;
+mod serve;
 
 use crate::cli::{Cli, Command};
 use anyhow::Context;
@@ -20,24 +22,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Grade(args) = &cli.command
         && args.id.is_none()
     {
-        return grade::run(None, &cli.org, args).await;
+        return grade::run(None, cli.org_slug(), args).await;
     }
     let url = cli.db.clone().unwrap_or_else(|| DEFAULT_DB.to_string());
     let store = Store::open(&url)
         .await
         .with_context(|| format!("opening database {}", redact(&url)))?;
+    let org = cli.org_slug().to_string();
+    let explicit_org = cli.org.is_some();
     let result = match cli.command {
         Command::Migrate => {
             store.migrate().await?;
             println!("database is up to date ({})", redact(&url));
             Ok(())
         }
-        Command::Import(args) => import::run(&store, &url, &cli.org, args).await,
-        Command::Questions(cmd) => questions::run(&store, &cli.org, cmd).await,
-        Command::Export(args) => export::run(&store, &cli.org, args).await,
-        Command::Search(args) => search::run(&store, &url, &cli.org, args).await,
-        Command::Dedup(args) => dedup::run(&store, &url, &cli.org, args).await,
-        Command::Grade(args) => grade::run(Some(&store), &cli.org, &args).await,
+        Command::Import(args) => import::run(&store, &url, &org, args).await,
+        Command::Questions(cmd) => questions::run(&store, &org, cmd).await,
+        Command::Export(args) => export::run(&store, &org, args).await,
+        Command::Search(args) => search::run(&store, &url, &org, args).await,
+        Command::Dedup(args) => dedup::run(&store, &url, &org, args).await,
+        Command::Grade(args) => grade::run(Some(&store), &org, &args).await,
+        Command::Serve(args) => serve::run(store.clone(), &org, args).await,
+        Command::Org(cmd) => accounts::org(&store, cmd).await,
+        Command::User(cmd) => accounts::user(&store, &org, cmd).await,
+        Command::Token(cmd) => {
+            accounts::token(&store, explicit_org.then_some(org.as_str()), cmd).await
+        }
     };
     store.close().await;
     result

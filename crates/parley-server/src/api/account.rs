@@ -1,0 +1,447 @@
+//! Accounts over the API: signing in and out, the signed-in member, password change, personal
+//! API tokens, members and invitations.
+
+use super::extract::ApiBytes;
+use crate::auth::{self, Auth, Via, session_set_cookie};
+use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::idempotency::{self, Reply};
+use crate::secrets::{hash_password, hash_secret, new_token, random_code, verify_password};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use parley_domain::account::parse_name;
+use parley_domain::{Action, Email, NewPassword, Role, TokenId};
+use parley_store::{ApiToken, Invitation, NewUser, User};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserOut {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    /// owner, admin, interviewer or candidate
+    pub role: String,
+    pub created_at: i64,
+}
+
+impl From<User> for UserOut {
+    fn from(u: User) -> Self {
+        UserOut {
+            id: u.id.to_string(),
+            email: u.email.to_string(),
+            name: u.name,
+            role: u.role.to_string(),
+            created_at: u.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgOut {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeOut {
+    pub user: UserOut,
+    pub org: OrgOut,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginIn {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionOut {
+    pub user: UserOut,
+    /// Echo this in `X-CSRF-Token` on state-changing API calls made with the session cookie.
+    pub csrf_token: String,
+}
+
+/// Sign in with e-mail and password: sets the session cookie. Five failures for one address
+/// within fifteen minutes lock it for the rest of that window (429 with `Retry-After`).
+#[utoipa::path(post, path = "/api/v1/session", tag = "account", request_body = LoginIn,
+    responses((status = 200, body = SessionOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LoginIn>,
+) -> Result<Response, ApiError> {
+    // A login forced from another site would sign the victim into the attacker's account.
+    auth::refuse_cross_site(&headers, &state.settings.base_url())?;
+    let done = auth::login(&state, &body.email, &body.password).await?;
+    let max_age = u64::from(state.settings.session_hours) * 3600;
+    let cookie = session_set_cookie(
+        Some(&done.session_id),
+        max_age,
+        state.settings.secure_cookies(),
+    );
+    let mut resp = Json(SessionOut {
+        user: done.user.into(),
+        csrf_token: done.csrf,
+    })
+    .into_response();
+    resp.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(resp)
+}
+
+/// Sign out: ends the session and clears its cookie.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "account",
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("session" = [])))]
+pub async fn logout(State(state): State<AppState>, auth: Auth) -> Result<Response, ApiError> {
+    if let Via::Session { id_hash, .. } = &auth.via {
+        state.store.delete_session(id_hash).await?;
+    }
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        session_set_cookie(None, 0, state.settings.secure_cookies()),
+    );
+    Ok(resp)
+}
+
+/// The signed-in member and their organisation.
+#[utoipa::path(get, path = "/api/v1/me", tag = "account",
+    responses((status = 200, body = MeOut), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn me(State(state): State<AppState>, auth: Auth) -> Result<Json<MeOut>, ApiError> {
+    let org = state.store.org(auth.org()).await?;
+    Ok(Json(MeOut {
+        user: auth.user.into(),
+        org: OrgOut {
+            id: org.id.to_string(),
+            slug: org.slug,
+            name: org.name,
+        },
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordIn {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Change your password. Every other session of yours ends.
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "account", request_body = PasswordIn,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<PasswordIn>,
+) -> Result<StatusCode, ApiError> {
+    change_password_of(&state, &auth, &body.current_password, &body.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Checks the current password and sets the new one (the web form uses this too).
+pub async fn change_password_of(
+    state: &AppState,
+    auth: &Auth,
+    current: &str,
+    new: &str,
+) -> Result<(), ApiError> {
+    let new = NewPassword::parse(new)?;
+    let stored = state.store.password_hash(auth.org(), auth.user.id).await?;
+    let current = current.to_string();
+    let hashed = tokio::task::spawn_blocking(move || {
+        verify_password(&current, &stored).then(|| hash_password(new.expose()))
+    })
+    .await?
+    .ok_or(ApiError::Invalid("the current password is wrong".into()))?;
+    let keep = match &auth.via {
+        Via::Session { id_hash, .. } => Some(id_hash.as_str()),
+        Via::Token => None,
+    };
+    state
+        .store
+        .set_password(auth.org(), auth.user.id, &hashed, keep)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenOut {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+impl From<ApiToken> for TokenOut {
+    fn from(t: ApiToken) -> Self {
+        TokenOut {
+            id: t.id.to_string(),
+            name: t.name,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenIn {
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewTokenOut {
+    /// The secret, shown this once: send it as `Authorization: Bearer …`.
+    pub token: String,
+    #[serde(flatten)]
+    pub info: TokenOut,
+}
+
+/// Your personal API tokens (never their secrets).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "account",
+    responses((status = 200, body = Vec<TokenOut>), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn tokens(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Vec<TokenOut>>, ApiError> {
+    Ok(Json(
+        state
+            .store
+            .tokens_of(auth.user.id)
+            .await?
+            .into_iter()
+            .map(TokenOut::from)
+            .collect(),
+    ))
+}
+
+/// Create a personal API token; its secret is in this reply only.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = TokenIn,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key")),
+    responses((status = 201, body = NewTokenOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn create_token(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    ApiBytes(body): ApiBytes,
+) -> Result<Response, ApiError> {
+    let mut request = b"POST /api/v1/tokens\n".to_vec();
+    request.extend_from_slice(&body);
+    let op = async {
+        let ApiJson(input) = super::extract::json_from_bytes::<TokenIn>(&headers, &body)?;
+        let name = parse_name(&input.name)?;
+        let secret = new_token();
+        let t = state
+            .store
+            .create_token(auth.user.id, &name, &hash_secret(&secret))
+            .await?;
+        Reply::json(
+            StatusCode::CREATED,
+            NewTokenOut {
+                token: secret,
+                info: t.into(),
+            },
+        )
+    };
+    idempotency::once(&state, &auth, &headers, &request, op).await
+}
+
+/// Revoke one of your tokens.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "account", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id: TokenId = id.parse().map_err(|_| ApiError::NotFound)?;
+    state.store.revoke_token(auth.user.id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The members of your organisation (owners and admins).
+#[utoipa::path(get, path = "/api/v1/members", tag = "members",
+    responses((status = 200, body = Vec<UserOut>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn members(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Vec<UserOut>>, ApiError> {
+    auth.require(Action::ManageMembers, "manage members")?;
+    Ok(Json(
+        state
+            .store
+            .users_of(auth.org())
+            .await?
+            .into_iter()
+            .map(UserOut::from)
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationIn {
+    /// owner, admin, interviewer or candidate (only an owner invites owners).
+    pub role: String,
+    /// When given, only this address can accept.
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationOut {
+    pub id: String,
+    pub role: String,
+    pub email: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub accepted_at: Option<i64>,
+}
+
+impl From<Invitation> for InvitationOut {
+    fn from(i: Invitation) -> Self {
+        InvitationOut {
+            id: i.id.to_string(),
+            role: i.role.to_string(),
+            email: i.email.map(|e| e.to_string()),
+            created_at: i.created_at,
+            expires_at: i.expires_at,
+            accepted_at: i.accepted_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewInvitationOut {
+    /// Send this link to the person; it is shown this once.
+    pub link: String,
+    /// The code inside the link, for accepting through the API.
+    pub code: String,
+    #[serde(flatten)]
+    pub info: InvitationOut,
+}
+
+/// Invite someone by link (owners and admins).
+#[utoipa::path(post, path = "/api/v1/invitations", tag = "members", request_body = InvitationIn,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key")),
+    responses((status = 201, body = NewInvitationOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn invite(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    ApiBytes(body): ApiBytes,
+) -> Result<Response, ApiError> {
+    auth.require(Action::ManageMembers, "invite members")?;
+    let mut request = b"POST /api/v1/invitations\n".to_vec();
+    request.extend_from_slice(&body);
+    let op = async {
+        let ApiJson(input) = super::extract::json_from_bytes::<InvitationIn>(&headers, &body)?;
+        let role: Role = input.role.parse()?;
+        if !auth.role().may_grant(role) {
+            return Err(ApiError::Forbidden("invite members with that role"));
+        }
+        let email = input.email.as_deref().map(Email::parse).transpose()?;
+        let code = random_code();
+        let expires = auth::now_ms() + i64::from(state.settings.invitation_days) * 86_400_000;
+        let inv = state
+            .store
+            .create_invitation(
+                auth.org(),
+                &hash_secret(&code),
+                email.as_ref(),
+                role,
+                auth.user.id,
+                expires,
+            )
+            .await?;
+        let link = format!("{}/join/{code}", state.settings.base_url());
+        Reply::json(
+            StatusCode::CREATED,
+            NewInvitationOut {
+                link,
+                code,
+                info: inv.into(),
+            },
+        )
+    };
+    idempotency::once(&state, &auth, &headers, &request, op).await
+}
+
+/// Your organisation's invitations, newest first (owners and admins).
+#[utoipa::path(get, path = "/api/v1/invitations", tag = "members",
+    responses((status = 200, body = Vec<InvitationOut>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn invitations(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Vec<InvitationOut>>, ApiError> {
+    auth.require(Action::ManageMembers, "manage members")?;
+    Ok(Json(
+        state
+            .store
+            .invitations_of(auth.org())
+            .await?
+            .into_iter()
+            .map(InvitationOut::from)
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptIn {
+    pub code: String,
+    pub email: String,
+    pub name: String,
+    pub password: String,
+}
+
+/// Accept an invitation: creates your account with the invited role.
+#[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "members", request_body = AcceptIn,
+    responses((status = 201, body = UserOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn accept(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<AcceptIn>,
+) -> Result<(StatusCode, Json<UserOut>), ApiError> {
+    auth::refuse_cross_site(&headers, &state.settings.base_url())?;
+    let user =
+        accept_invitation(&state, &body.code, &body.email, &body.name, &body.password).await?;
+    Ok((StatusCode::CREATED, Json(user.into())))
+}
+
+/// Creates the account an invitation offers (the web form uses this too).
+pub async fn accept_invitation(
+    state: &AppState,
+    code: &str,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> Result<User, ApiError> {
+    let email = Email::parse(email)?;
+    let name = parse_name(name)?;
+    let password = NewPassword::parse(password)?;
+    let code_hash = hash_secret(code.trim());
+    // Checked before the slow hash, so a wrong code answers at once.
+    state.store.open_invitation(&code_hash).await?;
+    let password_hash =
+        tokio::task::spawn_blocking(move || hash_password(password.expose())).await?;
+    let new = NewUser {
+        email,
+        name,
+        role: Role::Candidate,
+        password_hash,
+    };
+    Ok(state.store.accept_invitation(&code_hash, &new).await?)
+}

@@ -1,0 +1,7 @@
+//! The JSON API under `/api/v1`: handlers grouped by resource, their request parsing, and the
+//! OpenAPI document describing them.
+
+pub mod account;
+pub mod extract;
+pub mod openapi;
+pub mod questions;

@@ -1,0 +1,117 @@
+//! `Idempotency-Key` on POST: the first reply to a key is kept (per member) and replayed for a
+//! repeat of the same request; the same key with a different request is refused.
+
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::secrets::fingerprint;
+use crate::state::AppState;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use parley_store::StoredReply;
+use serde::{Deserialize, Serialize};
+
+/// Longest key accepted; keys are client-chosen (usually UUIDs).
+const MAX_KEY_LEN: usize = 200;
+
+/// A handler's reply in a form that can be stored and replayed.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: serde_json::Value,
+}
+
+impl Reply {
+    pub fn json(status: StatusCode, body: impl Serialize) -> Result<Reply, ApiError> {
+        Ok(Reply {
+            status: status.as_u16(),
+            headers: Vec::new(),
+            body: serde_json::to_value(body).map_err(|e| ApiError::Internal(e.into()))?,
+        })
+    }
+
+    pub fn header(mut self, name: HeaderName, value: String) -> Reply {
+        self.headers.push((name.as_str().to_string(), value));
+        self
+    }
+
+    fn from_error(e: &ApiError) -> Reply {
+        Reply {
+            status: e.status().as_u16(),
+            headers: Vec::new(),
+            body: serde_json::to_value(e.body()).unwrap_or_default(),
+        }
+    }
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut resp = (status, axum::Json(self.body)).into_response();
+        for (k, v) in self.headers {
+            if let (Ok(k), Ok(v)) = (HeaderName::try_from(k), HeaderValue::try_from(v)) {
+                resp.headers_mut().insert(k, v);
+            }
+        }
+        resp
+    }
+}
+
+/// Runs `op` once per (member, key): with no key it simply runs. `request` identifies the
+/// request (method, path and body), so a key reused for another request is refused (422).
+/// Server errors are not kept, so a retry after one runs the operation again.
+pub async fn once<F>(
+    state: &AppState,
+    auth: &Auth,
+    headers: &HeaderMap,
+    request: &[u8],
+    op: F,
+) -> Result<Response, ApiError>
+where
+    F: Future<Output = Result<Reply, ApiError>>,
+{
+    let Some(key) = headers.get("idempotency-key") else {
+        return Ok(op.await?.into_response());
+    };
+    let key = key
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= MAX_KEY_LEN)
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "Idempotency-Key must be 1 to {MAX_KEY_LEN} visible characters"
+            ))
+        })?;
+    let hash = fingerprint(request);
+    if let Some(stored) = state.store.stored_reply(auth.user.id, key).await? {
+        return replay(stored, &hash);
+    }
+    let reply = match op.await {
+        Ok(r) => r,
+        Err(e) if e.status().is_server_error() || e.status() == StatusCode::TOO_MANY_REQUESTS => {
+            return Err(e);
+        }
+        Err(e) => Reply::from_error(&e),
+    };
+    let stored = StoredReply {
+        request_hash: hash.clone(),
+        status: reply.status,
+        body: serde_json::to_string(&reply).map_err(|e| ApiError::Internal(e.into()))?,
+    };
+    // A racing twin may have stored its reply first; then both callers get that one.
+    let kept = state.store.store_reply(auth.user.id, key, &stored).await?;
+    replay(kept, &hash)
+}
+
+fn replay(stored: StoredReply, hash: &str) -> Result<Response, ApiError> {
+    if stored.request_hash != hash {
+        return Err(ApiError::IdempotencyMismatch);
+    }
+    let reply: Reply =
+        serde_json::from_str(&stored.body).map_err(|e| ApiError::Internal(e.into()))?;
+    let mut resp = reply.into_response();
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(resp)
+}

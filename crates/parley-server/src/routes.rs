@@ -1,0 +1,63 @@
+//! Every route of the server, in one place.
+
+use crate::api::{account, openapi, questions};
+use crate::error::ApiError;
+use crate::ops;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/openapi.json", get(openapi::document))
+        .route("/questions", get(questions::list).post(questions::create))
+        .route(
+            "/questions/{id}",
+            get(questions::get)
+                .patch(questions::update)
+                .delete(questions::delete),
+        )
+        .route("/questions/{id}/revisions", get(questions::revisions))
+        .route("/session", post(account::login).delete(account::logout))
+        .route("/me", get(account::me))
+        .route("/me/password", put(account::change_password))
+        .route("/tokens", get(account::tokens).post(account::create_token))
+        .route("/tokens/{id}", axum::routing::delete(account::revoke_token))
+        .route("/members", get(account::members))
+        .route(
+            "/invitations",
+            get(account::invitations).post(account::invite),
+        )
+        .route("/invitations/accept", post(account::accept))
+        .fallback(api_not_found);
+
+    let timeout = Duration::from_secs(u64::from(state.settings.request_timeout_seconds.max(1)));
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .merge(crate::web::routes())
+        .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), ops::observe))
+        .layer(middleware::from_fn(ops::security_headers))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
+        }))
+        .with_state(state)
+}
+
+async fn api_not_found() -> Response {
+    ApiError::NotFound.into_response()
+}
