@@ -4,7 +4,7 @@
 use crate::error::ApiError;
 use crate::secrets::{decoy_hash, hash_secret, random_code, verify_password};
 use crate::state::AppState;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use parley_domain::{Action, Email, OrgId, Role};
@@ -130,7 +130,13 @@ pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Auth
         refuse_cross_site(&parts.headers, &state.settings.base_url())?;
         // Scripts calling the API with a session cookie echo the CSRF token in a header; web
         // forms carry it in a field their handler checks (`Auth::check_form_csrf`).
-        if parts.uri.path().starts_with("/api/") {
+        // Inside the nested API router the path has lost its /api/v1 prefix; the original
+        // URI keeps it.
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or(parts.uri.path(), |u| u.0.path());
+        if path.starts_with("/api/") {
             let sent = parts
                 .headers
                 .get(CSRF_HEADER)

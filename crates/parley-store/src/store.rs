@@ -98,7 +98,8 @@ impl Store {
     /// Whether the database answers: a trivial query on a pooled connection.
     pub async fn ping(&self) -> Result<(), StoreError> {
         let mut tx = self.begin_read().await?;
-        let _: i64 = on!(&mut tx, c => sqlx::query_scalar("SELECT 1").fetch_one(c).await)?;
+        let _: i64 =
+            on!(&mut tx, c => sqlx::query_scalar("SELECT CAST(1 AS BIGINT)").fetch_one(c).await)?;
         tx.commit().await
     }
 

@@ -1,0 +1,599 @@
+//! The JSON API against the real server on a free port, on SQLite and on PostgreSQL.
+
+mod support;
+
+use parley_domain::Role;
+use reqwest::{Method, StatusCode, header};
+use serde_json::json;
+use support::{Db, PASSWORD, TestApp, assert_error, send};
+
+on_both_backends!(
+    questions_are_created_read_edited_listed_and_deleted,
+    bad_requests_get_a_clear_error_and_change_nothing,
+    a_session_signs_in_refuses_cross_site_writes_and_signs_out,
+    failed_logins_are_limited_per_address,
+    busy_members_get_429_with_retry_after,
+    a_password_change_ends_the_other_sessions,
+    an_invitation_makes_one_account_with_its_role,
+);
+
+async fn questions_are_created_read_edited_listed_and_deleted(db: Db) {
+    let Some(app) = TestApp::spawn(db, |_| {}).await else {
+        return;
+    };
+    let acme = app.org("acme").await;
+    let (_, admin) = app.member(&acme, Role::Admin).await;
+    let (_, interviewer) = app.member(&acme, Role::Interviewer).await;
+
+    // Create, with a key that makes the retry safe.
+    let body = json!({"text": "How does a write-ahead log make a crash safe?", "reference_answer": "Changes are appended to the log and flushed before the data pages. After a crash the log is replayed.", "tags": ["Storage"]});
+    let create = || {
+        app.as_(&interviewer, Method::POST, "/api/v1/questions")
+            .header("Idempotency-Key", "k-1")
+            .json(&body)
+    };
+    let (s, h, q) = send(create()).await;
+    assert_eq!(s, StatusCode::CREATED, "{q}");
+    let id = q["id"].as_str().unwrap().to_string();
+    assert_eq!(h[header::LOCATION], format!("/api/v1/questions/{id}"));
+    assert_eq!(h[header::ETAG], "\"1\"");
+    assert_eq!(q["language"], "en", "detected");
+    assert_eq!(q["tags"], json!(["storage"]));
+    assert!(
+        q["key_points"].as_array().is_some_and(|k| !k.is_empty())
+            && q["key_points_extracted"] == true,
+        "{q}"
+    );
+    let (s, _, again) = send(create()).await;
+    assert_eq!(
+        (s, again["id"].as_str()),
+        (StatusCode::CREATED, Some(id.as_str())),
+        "replayed, not created twice"
+    );
+    let (s, _, e) = send(
+        app.as_(&interviewer, Method::POST, "/api/v1/questions")
+            .header("Idempotency-Key", "k-1")
+            .json(&json!({"text": "Another"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_error(&e, "idempotency_mismatch");
+    let (s, _, e) = send(
+        app.as_(&interviewer, Method::POST, "/api/v1/questions")
+            .json(&json!({"text": "how does a WRITE-AHEAD log make a crash safe"})),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::CONFLICT,
+        "the same text in other case and punctuation"
+    );
+    assert!(e["error"]["message"].as_str().unwrap().contains(&id));
+
+    // Read and edit with the entity tag; nothing is overwritten unseen.
+    let (s, h, _) = send(app.as_(
+        &interviewer,
+        Method::GET,
+        &format!("/api/v1/questions/{id}"),
+    ))
+    .await;
+    assert_eq!(
+        (s, h[header::ETAG].to_str().unwrap()),
+        (StatusCode::OK, "\"1\"")
+    );
+    let path = format!("/api/v1/questions/{id}");
+    let (s, _, e) = send(
+        app.as_(&interviewer, Method::PATCH, &path)
+            .json(&json!({"section": "Databases"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::PRECONDITION_REQUIRED);
+    assert_error(&e, "precondition_required");
+    let (s, h, q) = send(app.as_(&interviewer, Method::PATCH, &path).header(header::IF_MATCH, "\"1\"").json(&json!({"section": "Databases", "key_points": ["log before data", "replay on restart"]}))).await;
+    assert_eq!(s, StatusCode::OK, "{q}");
+    assert_eq!(
+        (
+            h[header::ETAG].to_str().unwrap(),
+            &q["section"],
+            &q["key_points_extracted"]
+        ),
+        ("\"2\"", &json!("Databases"), &json!(false))
+    );
+    let (s, _, e) = send(
+        app.as_(&admin, Method::PATCH, &path)
+            .header(header::IF_MATCH, "\"1\"")
+            .json(&json!({"text": "Overwrite?"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::PRECONDITION_FAILED, "a stale tag");
+    assert_error(&e, "precondition_failed");
+    let (_, _, q) = send(app.as_(&admin, Method::GET, &path)).await;
+    assert_eq!(
+        q["text"], "How does a write-ahead log make a crash safe?",
+        "the stale edit wrote nothing"
+    );
+    let (s, _, q) = send(
+        app.as_(&admin, Method::PATCH, &path)
+            .header(header::IF_MATCH, "*")
+            .json(&json!({"section": null})),
+    )
+    .await;
+    assert_eq!(
+        (s, &q["section"]),
+        (StatusCode::OK, &json!(null)),
+        "null clears"
+    );
+    let (s, _, e) = send(
+        app.as_(&admin, Method::PATCH, &path)
+            .header(header::IF_MATCH, "*")
+            .json(&json!({"kind": "riddle"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_error(&e, "invalid");
+
+    // History.
+    let (s, _, revs) = send(app.as_(&interviewer, Method::GET, &format!("{path}/revisions"))).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(revs.as_array().unwrap().len(), 3);
+
+    // Pages follow the cursor to the end.
+    for t in [
+        "What is a mutex?",
+        "What is a semaphore?",
+        "What is a condition variable?",
+    ] {
+        send(
+            app.as_(&admin, Method::POST, "/api/v1/questions")
+                .json(&json!({"text": t})),
+        )
+        .await;
+    }
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (s, _, page) = send(app.as_(
+            &admin,
+            Method::GET,
+            &format!("/api/v1/questions?limit=2&cursor={cursor}"),
+        ))
+        .await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| q["text"].as_str().unwrap().to_string()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 4);
+    assert_eq!(seen[1], "What is a mutex?");
+    let (s, _, page) = send(app.as_(
+        &admin,
+        Method::GET,
+        "/api/v1/questions?section=Databases&lang=en",
+    ))
+    .await;
+    assert_eq!(
+        (s, page["items"].as_array().unwrap().len()),
+        (StatusCode::OK, 0)
+    );
+    let (s, _, e) = send(app.as_(&admin, Method::GET, "/api/v1/questions?cursor=nonsense")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_error(&e, "bad_request");
+
+    // Deleting is for owners and admins.
+    let (s, _, e) = send(app.as_(&interviewer, Method::DELETE, &path)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_error(&e, "forbidden");
+    let (s, _, _) = send(app.as_(&admin, Method::DELETE, &path)).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _, e) = send(app.as_(&admin, Method::GET, &path)).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_error(&e, "not_found");
+    app.stop().await;
+}
+
+async fn bad_requests_get_a_clear_error_and_change_nothing(db: Db) {
+    let Some(app) = TestApp::spawn(db, |s| s.max_body_bytes = 4096).await else {
+        return;
+    };
+    let acme = app.org("acme").await;
+    let (_, admin) = app.member(&acme, Role::Admin).await;
+    let post = || app.as_(&admin, Method::POST, "/api/v1/questions");
+    let cases: Vec<(reqwest::RequestBuilder, StatusCode, &str)> = vec![
+        (
+            post()
+                .header(header::CONTENT_TYPE, "application/json")
+                .body("{\"text\": "),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            post()
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(vec![b'{', 0xff, 0xfe, b'}']),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            post()
+                .header(header::CONTENT_TYPE, "text/plain")
+                .body("{\"text\":\"x\"}"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        (
+            post().body("{\"text\":\"x\"}"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        (
+            post().json(&json!({"text": "x", "colour": "red"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+        ),
+        (
+            post().json(&json!({"text": 5})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+        ),
+        (
+            post().json(&json!({"text": "   "})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+        ),
+        (
+            post().json(&json!({"text": "x".repeat(5000)})),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+        ),
+        (
+            post()
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(vec![b'a'; 10 * 1024 * 1024]),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+        ),
+        (
+            app.req(Method::GET, "/api/v1/questions"),
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+        ),
+        (
+            app.req(Method::GET, "/api/v1/questions")
+                .bearer_auth("parley_wrong"),
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+        ),
+        (
+            app.req(Method::GET, "/api/v1/questions")
+                .header(header::AUTHORIZATION, "Basic eDp5"),
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+        ),
+        (
+            app.as_(&admin, Method::GET, "/api/v1/no-such-thing"),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            app.as_(&admin, Method::GET, "/api/v1/questions/not-an-id"),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            app.as_(&admin, Method::GET, "/api/v1/questions?limit=abc"),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            app.as_(&admin, Method::POST, "/api/v1/questions")
+                .header("Idempotency-Key", "")
+                .json(&json!({"text": "x"})),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+    ];
+    for (i, (rb, status, code)) in cases.into_iter().enumerate() {
+        let (s, _, body) = send(rb).await;
+        assert_eq!(s, status, "case {i}: {body}");
+        assert_error(&body, code);
+    }
+    let (_, _, page) = send(app.as_(&admin, Method::GET, "/api/v1/questions")).await;
+    assert_eq!(page["items"], json!([]), "nothing was written");
+    app.stop().await;
+}
+
+async fn login(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+) -> (StatusCode, Option<String>, serde_json::Value) {
+    let (s, h, body) = send(
+        app.req(Method::POST, "/api/v1/session")
+            .json(&json!({"email": email, "password": password})),
+    )
+    .await;
+    let cookie = h
+        .get(header::SET_COOKIE)
+        .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_string());
+    (s, cookie, body)
+}
+
+async fn a_session_signs_in_refuses_cross_site_writes_and_signs_out(db: Db) {
+    let Some(app) = TestApp::spawn(db, |_| {}).await else {
+        return;
+    };
+    let acme = app.org("acme").await;
+    let (ann, _) = app.member(&acme, Role::Interviewer).await;
+    let (s, cookie, e) = login(&app, ann.email.as_str(), "not the password").await;
+    assert_eq!((s, cookie), (StatusCode::UNAUTHORIZED, None));
+    assert_error(&e, "bad_credentials");
+    let (s, _, e) = login(&app, "nobody@acme.test", PASSWORD).await;
+    assert_eq!(
+        s,
+        StatusCode::UNAUTHORIZED,
+        "an unknown address fails like a wrong password"
+    );
+    assert_error(&e, "bad_credentials");
+
+    let (s, cookie, body) = login(&app, &ann.email.as_str().to_uppercase(), PASSWORD).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let cookie = cookie.unwrap();
+    let csrf = body["csrf_token"].as_str().unwrap().to_string();
+    let (s, h, _) = send(
+        app.req(Method::POST, "/api/v1/session")
+            .json(&json!({"email": ann.email.as_str(), "password": PASSWORD})),
+    )
+    .await;
+    let set = h[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        s.is_success() && set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+
+    let with = |m: Method, p: &str| app.req(m, p).header(header::COOKIE, &cookie);
+    let (s, _, me) = send(with(Method::GET, "/api/v1/me")).await;
+    assert_eq!(
+        (s, me["user"]["email"].as_str()),
+        (StatusCode::OK, Some(ann.email.as_str()))
+    );
+    assert_eq!(me["org"]["slug"], "acme");
+    let q = json!({"text": "Why is a B-tree shallow?"});
+    let (s, _, e) = send(with(Method::POST, "/api/v1/questions").json(&q)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "no CSRF token");
+    assert_error(&e, "cross_site");
+    let (s, _, _) = send(
+        with(Method::POST, "/api/v1/questions")
+            .header("x-csrf-token", &csrf)
+            .header("sec-fetch-site", "cross-site")
+            .json(&q),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "another site");
+    let (s, _, _) = send(
+        with(Method::POST, "/api/v1/questions")
+            .header("x-csrf-token", &csrf)
+            .header(header::ORIGIN, "https://evil.example")
+            .json(&q),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "another origin");
+    let (s, _, _) = send(
+        with(Method::POST, "/api/v1/questions")
+            .header("x-csrf-token", &csrf)
+            .header("sec-fetch-site", "same-origin")
+            .json(&q),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _, _) = send(
+        app.req(Method::POST, "/api/v1/session")
+            .header("sec-fetch-site", "cross-site")
+            .json(&json!({"email": ann.email.as_str(), "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "login from another site");
+
+    let (s, h, _) =
+        send(with(Method::DELETE, "/api/v1/session").header("x-csrf-token", &csrf)).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert!(
+        h[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let (s, _, _) = send(with(Method::GET, "/api/v1/me")).await;
+    assert_eq!(
+        s,
+        StatusCode::UNAUTHORIZED,
+        "the session is gone from the database"
+    );
+    app.stop().await;
+}
+
+async fn failed_logins_are_limited_per_address(db: Db) {
+    let Some(app) = TestApp::spawn(db, |s| s.login_failures = 3).await else {
+        return;
+    };
+    let acme = app.org("acme").await;
+    let (ann, _) = app.member(&acme, Role::Candidate).await;
+    let (bob, _) = app.member(&acme, Role::Candidate).await;
+    for _ in 0..3 {
+        assert_eq!(
+            login(&app, ann.email.as_str(), "guess guess guess").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let (s, h, e) = send(
+        app.req(Method::POST, "/api/v1/session")
+            .json(&json!({"email": ann.email.as_str(), "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert_error(&e, "rate_limited");
+    let retry: u64 = h[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry), "{retry}");
+    assert_eq!(
+        login(&app, bob.email.as_str(), PASSWORD).await.0,
+        StatusCode::OK,
+        "other addresses are not locked"
+    );
+    app.stop().await;
+}
+
+async fn busy_members_get_429_with_retry_after(db: Db) {
+    let Some(app) = TestApp::spawn(db, |s| {
+        s.rate_per_second = 1;
+        s.rate_burst = 3;
+    })
+    .await
+    else {
+        return;
+    };
+    let acme = app.org("acme").await;
+    let (_, t1) = app.member(&acme, Role::Admin).await;
+    let (_, t2) = app.member(&acme, Role::Admin).await;
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(send(app.as_(&t1, Method::GET, "/api/v1/me")).await.0);
+    }
+    assert_eq!(&statuses[..3], &[StatusCode::OK; 3]);
+    let (s, h, e) = send(app.as_(&t1, Method::GET, "/api/v1/me")).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    assert_error(&e, "rate_limited");
+    assert!(
+        h[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    assert_eq!(
+        send(app.as_(&t2, Method::GET, "/api/v1/me")).await.0,
+        StatusCode::OK,
+        "per member"
+    );
+    app.stop().await;
+}
+
+async fn a_password_change_ends_the_other_sessions(db: Db) {
+    let Some(app) = TestApp::spawn(db, |_| {}).await else {
+        return;
+    };
+    let acme = app.org("acme").await;
+    let (ann, _) = app.member(&acme, Role::Interviewer).await;
+    let (_, c1, b1) = login(&app, ann.email.as_str(), PASSWORD).await;
+    let (_, c2, _) = login(&app, ann.email.as_str(), PASSWORD).await;
+    let (c1, c2) = (c1.unwrap(), c2.unwrap());
+    let csrf = b1["csrf_token"].as_str().unwrap();
+    let change = |current: &str, new: &str| {
+        app.req(Method::PUT, "/api/v1/me/password")
+            .header(header::COOKIE, &c1)
+            .header("x-csrf-token", csrf)
+            .json(&json!({"current_password": current, "new_password": new}))
+    };
+    let (s, _, e) = send(change("wrong wrong wrong", "a brand new password")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_error(&e, "invalid");
+    let (s, _, _) = send(change(PASSWORD, "short")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "too short");
+    let (s, _, _) = send(change(PASSWORD, "a brand new password")).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let me = |c: &str| {
+        app.req(Method::GET, "/api/v1/me")
+            .header(header::COOKIE, c.to_string())
+    };
+    assert_eq!(
+        send(me(&c1)).await.0,
+        StatusCode::OK,
+        "the session that changed it stays"
+    );
+    assert_eq!(
+        send(me(&c2)).await.0,
+        StatusCode::UNAUTHORIZED,
+        "the other one ended"
+    );
+    assert_eq!(
+        login(&app, ann.email.as_str(), PASSWORD).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login(&app, ann.email.as_str(), "a brand new password")
+            .await
+            .0,
+        StatusCode::OK
+    );
+    app.stop().await;
+}
+
+async fn an_invitation_makes_one_account_with_its_role(db: Db) {
+    let Some(app) = TestApp::spawn(db, |_| {}).await else {
+        return;
+    };
+    let acme = app.org("acme").await;
+    let (_, admin) = app.member(&acme, Role::Admin).await;
+    let (_, interviewer) = app.member(&acme, Role::Interviewer).await;
+    let (s, _, _) = send(
+        app.as_(&interviewer, Method::POST, "/api/v1/invitations")
+            .json(&json!({"role": "candidate"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = send(
+        app.as_(&admin, Method::POST, "/api/v1/invitations")
+            .json(&json!({"role": "owner"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "an admin cannot make owners");
+    let (s, _, inv) = send(
+        app.as_(&admin, Method::POST, "/api/v1/invitations")
+            .json(&json!({"role": "candidate"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{inv}");
+    let code = inv["code"].as_str().unwrap();
+    assert!(
+        inv["link"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/join/{code}"))
+    );
+    let accept = |email: &str, password: &str| {
+        app.req(Method::POST, "/api/v1/invitations/accept")
+            .json(&json!({"code": code, "email": email, "name": "Cleo", "password": password}))
+    };
+    let (s, _, _) = send(accept("cleo@x.test", "short")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, _, user) = send(accept("cleo@x.test", "cleo's long password")).await;
+    assert_eq!(
+        (s, user["role"].as_str()),
+        (StatusCode::CREATED, Some("candidate"))
+    );
+    let (s, _, e) = send(accept("dan@x.test", "dan's long password")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "a used code");
+    assert_error(&e, "not_found");
+    let (s, cookie, _) = login(&app, "cleo@x.test", "cleo's long password").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _, _) = send(
+        app.req(Method::GET, "/api/v1/questions")
+            .header(header::COOKIE, cookie.unwrap()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "candidates do not read the bank");
+    let (_, _, list) = send(app.as_(&admin, Method::GET, "/api/v1/invitations")).await;
+    assert!(list[0]["accepted_at"].is_i64());
+    app.stop().await;
+}

@@ -1,0 +1,274 @@
+//! The authorisation matrix: every endpoint × every role (and no credentials) × a resource of
+//! the member's own organisation, of another organisation, and one that does not exist. Every
+//! cell is asserted; a foreign id must answer exactly like an unknown one.
+
+mod support;
+
+use parley_domain::{QuestionDraft, Role};
+use parley_server::secrets::{hash_secret, new_token};
+use parley_store::{Org, User};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::{Db, TestApp, send};
+
+on_both_backends!(every_endpoint_role_and_organisation_cell_holds);
+
+/// What an id in a row's path refers to.
+#[derive(Clone, Copy, PartialEq)]
+enum Target {
+    Nothing,
+    Question,
+    Token,
+}
+
+struct Row {
+    method: Method,
+    /// The path with `{id}` for the target.
+    path: &'static str,
+    body: Option<Value>,
+    target: Target,
+    /// Owner, admin, interviewer, candidate, no credentials — on the member's own resource.
+    own: [u16; 5],
+}
+
+const WHO: [&str; 5] = ["owner", "admin", "interviewer", "candidate", "anonymous"];
+
+fn rows() -> Vec<Row> {
+    use Target::*;
+    let r = |method: Method, path, body: Option<Value>, target, own| Row {
+        method,
+        path,
+        body,
+        target,
+        own,
+    };
+    vec![
+        r(
+            Method::GET,
+            "/api/v1/questions",
+            None,
+            Nothing,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::POST,
+            "/api/v1/questions",
+            Some(json!({"text": "unique"})),
+            Nothing,
+            [201, 201, 201, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/questions/{id}",
+            None,
+            Question,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::PATCH,
+            "/api/v1/questions/{id}",
+            Some(json!({"tags": ["edited"]})),
+            Question,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::DELETE,
+            "/api/v1/questions/{id}",
+            None,
+            Question,
+            [204, 204, 403, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/questions/{id}/revisions",
+            None,
+            Question,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/me",
+            None,
+            Nothing,
+            [200, 200, 200, 200, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/tokens",
+            None,
+            Nothing,
+            [200, 200, 200, 200, 401],
+        ),
+        r(
+            Method::POST,
+            "/api/v1/tokens",
+            Some(json!({"name": "script"})),
+            Nothing,
+            [201, 201, 201, 201, 401],
+        ),
+        r(
+            Method::DELETE,
+            "/api/v1/tokens/{id}",
+            None,
+            Token,
+            [204, 204, 204, 204, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/members",
+            None,
+            Nothing,
+            [200, 200, 403, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/invitations",
+            None,
+            Nothing,
+            [200, 200, 403, 403, 401],
+        ),
+        r(
+            Method::POST,
+            "/api/v1/invitations",
+            Some(json!({"role": "candidate"})),
+            Nothing,
+            [201, 201, 403, 403, 401],
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/me/password",
+            Some(json!({"current_password": "wrong password!", "new_password": "whatever long"})),
+            Nothing,
+            [422, 422, 422, 422, 401],
+        ),
+    ]
+}
+
+/// The status a foreign or unknown id gets: 404 wherever the role may act at all.
+fn elsewhere(own: u16) -> u16 {
+    match own {
+        401 | 403 => own,
+        _ => 404,
+    }
+}
+
+async fn question(app: &TestApp, org: &Org, n: &mut u32) -> String {
+    *n += 1;
+    let q = app
+        .store
+        .create_question(
+            org.id,
+            QuestionDraft::new(format!("Question number {n}?")),
+            "t",
+        )
+        .await
+        .unwrap();
+    q.id.to_string()
+}
+
+async fn token_of(app: &TestApp, user: &User) -> String {
+    app.store
+        .create_token(user.id, "victim", &hash_secret(&new_token()))
+        .await
+        .unwrap()
+        .id
+        .to_string()
+}
+
+async fn every_endpoint_role_and_organisation_cell_holds(db: Db) {
+    let Some(app) = TestApp::spawn(db, |s| s.rate_per_second = 0).await else {
+        return;
+    };
+    let acme = app.org("acme").await;
+    let globex = app.org("globex").await;
+    let mut members: Vec<Option<(User, String)>> = Vec::new();
+    for role in Role::ALL {
+        members.push(Some(app.member(&acme, role).await));
+    }
+    members.push(None);
+    let (stranger, _) = app.member(&globex, Role::Owner).await;
+    let mut n = 0;
+    let mut cells = 0;
+    for row in rows() {
+        for (who, member) in WHO.iter().zip(&members) {
+            let expected = row.own[WHO.iter().position(|w| w == who).unwrap()];
+            // Each cell gets fresh targets, so a delete in one cell cannot decide the next.
+            let (own, foreign) = match row.target {
+                Target::Nothing => (None, None),
+                Target::Question => (
+                    Some(question(&app, &acme, &mut n).await),
+                    Some(question(&app, &globex, &mut n).await),
+                ),
+                Target::Token => {
+                    let own = match member {
+                        Some((u, _)) => token_of(&app, u).await,
+                        None => token_of(&app, &members[0].as_ref().unwrap().0).await,
+                    };
+                    (Some(own), Some(token_of(&app, &stranger).await))
+                }
+            };
+            let unknown = parley_domain::QuestionId::new().to_string();
+            let variants: Vec<(&str, Option<String>, u16)> = match (&own, &foreign) {
+                (Some(o), Some(f)) => vec![
+                    ("own", Some(o.clone()), expected),
+                    ("foreign", Some(f.clone()), elsewhere(expected)),
+                    ("unknown", Some(unknown), elsewhere(expected)),
+                ],
+                _ => vec![("own", None, expected)],
+            };
+            for (which, id, want) in variants {
+                let path = row.path.replace("{id}", id.as_deref().unwrap_or(""));
+                let mut rb = app.req(row.method.clone(), &path).header("if-match", "*");
+                if let Some((_, token)) = member {
+                    rb = rb.bearer_auth(token);
+                }
+                if let Some(b) = &row.body {
+                    let mut b = b.clone();
+                    if b.get("text").is_some() {
+                        n += 1;
+                        b["text"] = json!(format!("A new question {n}?"));
+                    }
+                    rb = rb.json(&b);
+                }
+                let (status, _, body) = send(rb).await;
+                assert_eq!(
+                    status,
+                    StatusCode::from_u16(want).unwrap(),
+                    "{} {} as {who}, {which} resource: {body}",
+                    row.method,
+                    row.path
+                );
+                if !status.is_success() {
+                    assert!(
+                        body["error"]["code"].is_string(),
+                        "{} {} as {who}: error body {body}",
+                        row.method,
+                        row.path
+                    );
+                }
+                if row.method == Method::GET
+                    && row.path == "/api/v1/questions"
+                    && status.is_success()
+                {
+                    let texts: Vec<&str> = body["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|q| q["text"].as_str().unwrap())
+                        .collect();
+                    let theirs = app.store.all_questions(globex.id).await.unwrap();
+                    assert!(
+                        theirs
+                            .iter()
+                            .all(|q| !texts.contains(&q.draft.text.as_str())),
+                        "another organisation's question listed"
+                    );
+                }
+                cells += 1;
+            }
+        }
+    }
+    eprintln!("{cells} authorisation cells asserted");
+    assert!(cells >= 100);
+    app.stop().await;
+}
