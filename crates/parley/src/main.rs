@@ -1,13 +1,10 @@
 //! The `parley` binary: parses the command line and wires the domain, the document readers and
 //! the store together. Nothing here decides what a question is; it only connects the parts.
 
-mod bank_index;
 mod cli;
 mod commands;
 mod error;
-mod near_dups;
 mod output;
-mod semantic;
 
 use clap::Parser;
 use std::process::ExitCode;

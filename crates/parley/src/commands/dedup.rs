@@ -1,10 +1,10 @@
 //! `parley dedup`: the open near-duplicate suggestions, and what the user decides about them.
 
-use crate::bank_index;
 use crate::cli::{DedupAction, DedupArgs};
 use crate::commands::questions::resolve;
-use crate::near_dups::{self, Suggestion};
-use crate::semantic::Model;
+use parley_bank::Model;
+use parley_bank::index as bank_index;
+use parley_bank::near_dups::{self, Suggestion};
 use parley_domain::{Language, QuestionId};
 use parley_store::Store;
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::cli::GradeArgs;
 use crate::commands::questions::resolve;
 use crate::error::UsageError;
-use crate::semantic::Model;
+use parley_bank::Model;
 
 /// Answers per grading call in a batch: enough to embed efficiently, few enough for a lively
 /// progress bar.

@@ -1,52 +1,16 @@
 //! `parley import`: read every file, refuse the whole run if any fails, then store the
 //! questions in one transaction and report per file.
 
-use crate::bank_index;
 use crate::cli::ImportArgs;
 use crate::error::ImportRefused;
-use crate::near_dups::{self, Suggestion};
-use crate::semantic::Model;
 use indicatif::{ProgressBar, ProgressStyle};
-use parley_docs::{ParsedDocument, ReadOptions, Ref, parse_document};
-use parley_domain::{QuestionId, Source};
-use parley_store::{ImportItem, ImportOptions, Link, Store};
-use serde::Serialize;
-use std::collections::HashMap;
+use parley_bank::Model;
+use parley_bank::import::{FileError, Report, import_documents, near_duplicates_of};
+use parley_bank::index;
+use parley_docs::{ParsedDocument, ReadOptions, parse_document};
+use parley_store::Store;
 use std::io::{IsTerminal, Read};
 use std::path::Path;
-
-#[derive(Debug, Serialize)]
-struct FileReport {
-    path: String,
-    format: &'static str,
-    encoding: &'static str,
-    language: String,
-    questions: usize,
-    with_answer: usize,
-    follow_ups: usize,
-    sections: Vec<String>,
-    noise_removed: u32,
-    /// Questions of this file that were already in the bank or earlier in the run.
-    merged_exact: usize,
-}
-
-#[derive(Debug, Serialize)]
-struct FileError {
-    path: String,
-    message: String,
-}
-
-#[derive(Debug, Serialize)]
-struct Report {
-    files: Vec<FileReport>,
-    added: usize,
-    merged_exact: usize,
-    errors: Vec<FileError>,
-    dry_run: bool,
-    /// Questions of this run that look like another question in other words (empty on a dry
-    /// run, or without the embedding model).
-    near_duplicates: Vec<Suggestion>,
-}
 
 fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
@@ -111,14 +75,7 @@ pub async fn run(store: &Store, url: &str, org_slug: &str, args: ImportArgs) -> 
         b.finish_and_clear();
     }
     if !errors.is_empty() {
-        let report = Report {
-            files: docs.iter().map(|(p, d)| file_report(p, d, 0)).collect(),
-            added: 0,
-            merged_exact: 0,
-            errors,
-            dry_run: args.dry_run,
-            near_duplicates: Vec::new(),
-        };
+        let report = Report::refused(&docs, errors, args.dry_run);
         print_report(&report, args.json)?;
         for e in &report.errors {
             eprintln!("parley: {}: {}", e.path, e.message);
@@ -131,143 +88,19 @@ pub async fn run(store: &Store, url: &str, org_slug: &str, args: ImportArgs) -> 
     }
 
     let org = store.ensure_org(org_slug).await?;
-    let (items, spans) = batch(&docs);
-    let outcome = store
-        .import(
-            org,
-            &items,
-            &ImportOptions {
-                dry_run: args.dry_run,
-                author: "import".into(),
-            },
-        )
-        .await?;
-    let files = docs
-        .iter()
-        .zip(&spans)
-        .map(|((p, d), (start, end))| {
-            let merged = outcome.items[*start..*end]
-                .iter()
-                .filter(|o| matches!(o, parley_store::ItemOutcome::MergedExact(_)))
-                .count();
-            file_report(p, d, merged)
-        })
-        .collect();
-    let near_duplicates = if args.dry_run || args.no_semantic {
-        Vec::new()
-    } else {
-        near_duplicates_of(store, url, org, &items, &outcome).await?
-    };
-    let report = Report {
-        files,
-        added: outcome.added(),
-        merged_exact: outcome.merged_exact(),
-        errors: Vec::new(),
-        dry_run: args.dry_run,
-        near_duplicates,
-    };
-    print_report(&report, args.json)
-}
-
-/// Brings the search index up to date with the run (embedding its new questions) and finds
-/// near-duplicates of the questions it added.
-async fn near_duplicates_of(
-    store: &Store,
-    url: &str,
-    org: parley_domain::OrgId,
-    items: &[ImportItem],
-    outcome: &parley_store::ImportOutcome,
-) -> anyhow::Result<Vec<Suggestion>> {
-    let model = Model::locate();
-    model.warn_if_missing("near-duplicates are not looked for");
-    let Some(embedder) = model.embedder() else {
-        return Ok(Vec::new());
-    };
-    let index = bank_index::open_current(store, url, org, Some(embedder)).await?;
-    let added: Vec<(QuestionId, String, String)> = items
-        .iter()
-        .zip(&outcome.items)
-        .filter_map(|(item, o)| match o {
-            parley_store::ItemOutcome::Added(id) => Some((
-                *id,
-                item.draft.text.clone(),
-                item.draft
-                    .language
-                    .clone()
-                    .unwrap_or_else(parley_domain::Language::undetermined)
-                    .as_str()
-                    .to_string(),
-            )),
-            _ => None,
-        })
-        .collect();
-    let pairs = near_dups::detect(store, org, &index, &added).await?;
-    near_dups::describe(store, org, &pairs).await
-}
-
-/// Turns every document's questions into one batch, resolving links within a document and ids
-/// from a Parley export. Returns the batch and each document's range in it.
-fn batch(docs: &[(String, ParsedDocument)]) -> (Vec<ImportItem>, Vec<(usize, usize)>) {
-    let mut items = Vec::new();
-    let mut spans = Vec::new();
-    for (path, doc) in docs {
-        let start = items.len();
-        let by_external: HashMap<&str, usize> = doc
-            .questions
-            .iter()
-            .enumerate()
-            .filter_map(|(i, q)| q.external_id.as_deref().map(|e| (e, start + i)))
-            .collect();
-        let link = |r: &Option<Ref>| -> Option<Link> {
-            match r.as_ref()? {
-                Ref::Index(i) => Some(Link::Item(start + i)),
-                Ref::External(e) => match by_external.get(e.as_str()) {
-                    Some(&i) => Some(Link::Item(i)),
-                    None => e.parse::<QuestionId>().ok().map(Link::Existing),
-                },
-            }
-        };
-        for q in &doc.questions {
-            let sources = if q.sources.is_empty() {
-                vec![Source {
-                    file: path.clone(),
-                    line: 1,
-                    heading: None,
-                }]
-            } else {
-                q.sources.clone()
-            };
-            let mut draft = q.draft.clone();
-            parley_grade::fill_imported_key_points(&mut draft);
-            items.push(ImportItem {
-                draft,
-                sources,
-                follow_up_of: link(&q.follow_up_of),
-                translation_of: link(&q.translation_of),
-            });
+    let imported = import_documents(store, org, &docs, args.dry_run, "import").await?;
+    let mut report = imported.report;
+    if !args.dry_run && !args.no_semantic {
+        let model = Model::locate();
+        model.warn_if_missing("near-duplicates are not looked for");
+        if let Some(embedder) = model.embedder() {
+            // Bringing the index up to date embeds the run's new questions.
+            let index = index::open_current(store, url, org, Some(embedder)).await?;
+            report.near_duplicates =
+                near_duplicates_of(store, org, &index, &imported.added).await?;
         }
-        spans.push((start, items.len()));
     }
-    (items, spans)
-}
-
-fn file_report(path: &str, d: &ParsedDocument, merged_exact: usize) -> FileReport {
-    FileReport {
-        path: path.to_string(),
-        format: d.format.as_str(),
-        encoding: d.encoding,
-        language: d.language.to_string(),
-        questions: d.questions.len(),
-        with_answer: d.questions.iter().filter(|q| q.answered).count(),
-        follow_ups: d
-            .questions
-            .iter()
-            .filter(|q| q.follow_up_of.is_some())
-            .count(),
-        sections: d.sections.clone(),
-        noise_removed: d.noise_removed,
-        merged_exact,
-    }
+    print_report(&report, args.json)
 }
 
 fn print_report(r: &Report, json: bool) -> anyhow::Result<()> {

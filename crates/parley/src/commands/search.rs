@@ -2,10 +2,10 @@
 
 use std::io::IsTerminal;
 
-use crate::bank_index;
 use crate::cli::{SearchArgs, SearchMode};
 use crate::error::UsageError;
-use crate::semantic::Model;
+use parley_bank::Model;
+use parley_bank::index as bank_index;
 use parley_domain::{Language, QuestionKind, Taxonomy};
 use parley_search::{Filters, Hit};
 use parley_store::Store;

@@ -9,11 +9,13 @@ use parley_search::{Filters, SearchIndex, dedup};
 use parley_store::{DuplicatePair, Store};
 use serde::Serialize;
 
+use crate::BankError;
+
 /// Neighbours looked at per question: duplicates sit at the very top when they exist.
 const NEIGHBOURS: usize = 5;
 
-/// A suggestion as the CLI prints it (`import --json`, `dedup --json`).
-#[derive(Debug, Serialize)]
+/// A suggestion as the CLI prints it (`import --json`, `dedup --json`) and the server shows it.
+#[derive(Debug, Clone, Serialize)]
 pub struct Suggestion {
     pub question: String,
     pub similar_to: String,
@@ -29,7 +31,7 @@ pub async fn detect(
     org: OrgId,
     index: &SearchIndex,
     questions: &[(QuestionId, String, String)],
-) -> anyhow::Result<Vec<DuplicatePair>> {
+) -> Result<Vec<DuplicatePair>, BankError> {
     if index.model().is_none() {
         return Ok(Vec::new());
     }
@@ -84,7 +86,7 @@ pub async fn describe(
     store: &Store,
     org: OrgId,
     pairs: &[DuplicatePair],
-) -> anyhow::Result<Vec<Suggestion>> {
+) -> Result<Vec<Suggestion>, BankError> {
     let mut out = Vec::with_capacity(pairs.len());
     for p in pairs {
         let a = store.get_question(org, p.question).await?;

@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use parley_domain::{OrgId, Question};
 use parley_embed::Embedder;
 use parley_search::SearchIndex;
 use parley_store::{Store, StoredEmbedding};
+
+use crate::BankError;
 
 /// Changes read from the log per round trip.
 const CHANGES_PER_BATCH: u32 = 2000;
@@ -37,7 +38,7 @@ pub fn index_dir(url: &str, org: OrgId) -> Option<PathBuf> {
         cache
             .join("parley")
             .join("index")
-            .join(format!("{:016x}", fnv1a(&crate::commands::redact(url))))
+            .join(format!("{:016x}", fnv1a(url)))
     };
     Some(base.join(org.to_string()))
 }
@@ -53,11 +54,13 @@ pub async fn open_current(
     url: &str,
     org: OrgId,
     embedder: Option<&Embedder>,
-) -> anyhow::Result<SearchIndex> {
+) -> Result<SearchIndex, BankError> {
     let model = embedder.map(Embedder::model_id);
     let mut index = match index_dir(url, org) {
-        Some(dir) => SearchIndex::open_dir(&dir, model)
-            .with_context(|| format!("opening the search index in {}", dir.display()))?,
+        Some(dir) => SearchIndex::open_dir(&dir, model).map_err(|source| BankError::IndexDir {
+            dir: dir.display().to_string(),
+            source,
+        })?,
         None => SearchIndex::in_memory(model)?,
     };
     catch_up(store, org, &mut index, embedder).await?;
@@ -71,7 +74,7 @@ pub async fn catch_up(
     org: OrgId,
     index: &mut SearchIndex,
     embedder: Option<&Embedder>,
-) -> anyhow::Result<u64> {
+) -> Result<u64, BankError> {
     let newest = store.change_watermark(org).await?;
     if newest < index.watermark() {
         // The log went backwards: the database was restored from an older copy. Start over.
@@ -110,7 +113,7 @@ async fn vectors_for(
     org: OrgId,
     embedder: &Embedder,
     questions: &[Question],
-) -> anyhow::Result<Vec<Option<Vec<f32>>>> {
+) -> Result<Vec<Option<Vec<f32>>>, BankError> {
     let model = embedder.model_id();
     let ids: Vec<_> = questions.iter().map(|q| q.id).collect();
     let mut stored = store.embeddings_of(org, model, &ids).await?;
