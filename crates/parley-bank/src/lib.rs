@@ -6,6 +6,7 @@
 
 pub mod import;
 pub mod index;
+pub mod live;
 pub mod model;
 pub mod near_dups;
 
@@ -23,6 +24,8 @@ pub enum BankError {
         dir: String,
         source: parley_search::SearchError,
     },
+    #[error("a worker thread failed: {0}")]
+    Worker(String),
     #[error("the search index holds an invalid id: {0}")]
     BadId(#[from] parley_domain::ids::IdParseError),
 }

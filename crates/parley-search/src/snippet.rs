@@ -8,6 +8,19 @@ use serde::Serialize;
 
 use crate::analysis::{self, Analysis};
 
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
 /// A text with the byte ranges of the words that matched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Snippet {
@@ -29,6 +42,22 @@ impl Snippet {
             at = to;
         }
         out.push_str(&self.text[at..]);
+        out
+    }
+
+    /// For HTML: every piece of `text` escaped, matched words in `<mark>` … `</mark>`. A
+    /// question or answer holding markup shows it as text.
+    pub fn marked_html(&self) -> String {
+        let mut out = String::with_capacity(self.text.len() + 13 * self.highlights.len());
+        let mut at = 0;
+        for &(from, to) in &self.highlights {
+            escape_into(&mut out, &self.text[at..from]);
+            out.push_str("<mark>");
+            escape_into(&mut out, &self.text[from..to]);
+            out.push_str("</mark>");
+            at = to;
+        }
+        escape_into(&mut out, &self.text[at..]);
         out
     }
 
@@ -207,6 +236,16 @@ mod tests {
         assert_eq!(
             s.marked("[", "]"),
             "[Źródło] prawdy dla [kolejki] i [idempotency]"
+        );
+    }
+
+    #[test]
+    fn html_marking_escapes_everything_but_its_own_marks() {
+        let terms = QueryWords::new("script").terms();
+        let s = Snippet::whole("Is <script>alert('x')</script> & co safe?", &terms);
+        assert_eq!(
+            s.marked_html(),
+            "Is &lt;<mark>script</mark>&gt;alert(&#39;x&#39;)&lt;/<mark>script</mark>&gt; &amp; co safe?"
         );
     }
 

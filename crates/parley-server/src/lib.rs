@@ -65,11 +65,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let pruner = tokio::spawn(prune_forever(state.clone()));
+    let follower = tokio::spawn(follow_changes(state.clone()));
     let app = router(state);
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     pruner.abort();
+    follower.abort();
     Ok(result?)
 }
 
@@ -91,6 +93,19 @@ pub async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { () = ctrl_c => {}, () = term => {} }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Keeps the search indexes this process holds in step with the database (edits made through
+/// other nodes included) between searches; a search also catches up before it answers.
+async fn follow_changes(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = state.indexes.catch_up_all().await {
+            tracing::warn!(error = %e, "search index catch-up failed");
+        }
+    }
 }
 
 /// Removes expired sessions, old failed-login records and day-old idempotent replies, hourly.

@@ -1,6 +1,6 @@
 //! Every route of the server, in one place.
 
-use crate::api::{account, openapi, questions};
+use crate::api::{account, openapi, questions, search};
 use crate::error::ApiError;
 use crate::ops;
 use crate::state::AppState;
@@ -25,6 +25,8 @@ pub fn router(state: AppState) -> Router {
                 .delete(questions::delete),
         )
         .route("/questions/{id}/revisions", get(questions::revisions))
+        .route("/questions/{id}/similar", get(search::similar))
+        .route("/search", get(search::search))
         .route("/session", post(account::login).delete(account::logout))
         .route("/me", get(account::me))
         .route("/me/password", put(account::change_password))

@@ -4,6 +4,8 @@
 use crate::limit::Limiter;
 use crate::metrics::Metrics;
 use crate::settings::Settings;
+use parley_bank::live::LiveIndexes;
+use parley_embed::Embedder;
 use parley_store::Store;
 use std::sync::{Arc, Mutex};
 
@@ -19,11 +21,14 @@ pub struct AppState {
     /// The organisation slug first-run setup creates (or adopts, with the bank the command
     /// line imported into it).
     pub setup_org: String,
+    /// The search indexes, one per organisation, following the database.
+    pub indexes: Arc<LiveIndexes>,
 }
 
 impl AppState {
     pub fn new(store: Store, settings: Settings) -> AppState {
         AppState {
+            indexes: Arc::new(LiveIndexes::new(store.clone(), None)),
             store,
             limiter: Arc::new(Limiter::new(settings.rate_per_second, settings.rate_burst)),
             settings: Arc::new(settings),
@@ -31,5 +36,11 @@ impl AppState {
             setup_code_hash: Arc::new(Mutex::new(None)),
             setup_org: "default".to_string(),
         }
+    }
+
+    /// The same state with the embedding model for semantic search (`None`: words only).
+    pub fn with_model(mut self, model: Option<Arc<Embedder>>) -> AppState {
+        self.indexes = Arc::new(LiveIndexes::new(self.store.clone(), model));
+        self
     }
 }

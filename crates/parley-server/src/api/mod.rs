@@ -5,3 +5,4 @@ pub mod account;
 pub mod extract;
 pub mod openapi;
 pub mod questions;
+pub mod search;

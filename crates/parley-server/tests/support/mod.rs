@@ -22,6 +22,7 @@ pub enum Db {
 
 pub struct TestApp {
     pub base: String,
+    pub url: String,
     pub store: Store,
     pub http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
@@ -41,6 +42,15 @@ impl TestApp {
     /// A server on `db` with default settings changed by `tweak`; `None` when PostgreSQL is
     /// skipped (`PARLEY_SKIP_PG=1`).
     pub async fn spawn(db: Db, tweak: impl FnOnce(&mut Settings)) -> Option<TestApp> {
+        Self::spawn_with(db, None, tweak).await
+    }
+
+    /// A server with the embedding model when it is installed (`None` model otherwise).
+    pub async fn spawn_with(
+        db: Db,
+        model: Option<std::sync::Arc<parley_embed::Embedder>>,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> Option<TestApp> {
         let (url, sqlite, pg) = match db {
             Db::Sqlite => {
                 let (dir, url) = sqlite_url();
@@ -51,7 +61,23 @@ impl TestApp {
                 (pg.url.clone(), None, Some(pg))
             }
         };
-        let store = Store::open(&url).await.expect("opening the test database");
+        let mut app = Self::on_url(&url, model, tweak).await;
+        app._sqlite = sqlite;
+        app._pg = pg;
+        Some(app)
+    }
+
+    /// Another server on this one's database, as a second node behind a load balancer.
+    pub async fn second_node(&self) -> TestApp {
+        Self::on_url(&self.url, None, |_| {}).await
+    }
+
+    async fn on_url(
+        url: &str,
+        model: Option<std::sync::Arc<parley_embed::Embedder>>,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> TestApp {
+        let store = Store::open(url).await.expect("opening the test database");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut settings = Settings {
@@ -59,7 +85,7 @@ impl TestApp {
             ..Settings::default()
         };
         tweak(&mut settings);
-        let state = AppState::new(store.clone(), settings);
+        let state = AppState::new(store.clone(), settings).with_model(model);
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             parley_server::serve(state, listener, async {
@@ -68,8 +94,9 @@ impl TestApp {
             .await
             .expect("the server runs");
         });
-        Some(TestApp {
+        TestApp {
             base: format!("http://{addr}"),
+            url: url.to_string(),
             store,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -77,9 +104,9 @@ impl TestApp {
                 .unwrap(),
             stop: Some(tx),
             server: Some(server),
-            _sqlite: sqlite,
-            _pg: pg,
-        })
+            _sqlite: None,
+            _pg: None,
+        }
     }
 
     /// Stops the server gracefully and closes the store (PostgreSQL databases can then be
@@ -168,13 +195,13 @@ pub fn assert_error(body: &Value, code: &str) {
 macro_rules! on_both_backends {
     ($($story:ident),* $(,)?) => {
         mod sqlite {
-            $(#[tokio::test]
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $story() {
                 super::$story(super::support::Db::Sqlite).await;
             })*
         }
         mod postgres {
-            $(#[tokio::test]
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $story() {
                 super::$story(super::support::Db::Postgres).await;
             })*

@@ -14,7 +14,9 @@ pub async fn run(store: Store, org_slug: &str, args: ServeArgs) -> anyhow::Resul
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .with_context(|| format!("cannot listen on {}", settings.addr))?;
-    let mut state = AppState::new(store, settings);
+    let model = parley_bank::Model::locate();
+    model.warn_if_missing("search ranks by words only");
+    let mut state = AppState::new(store, settings).with_model(model.shared());
     state.setup_org = org_slug.to_string();
     if let Some(link) = parley_server::prepare(&state).await? {
         println!(
