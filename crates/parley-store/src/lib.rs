@@ -4,6 +4,7 @@
 //! their own embedded, versioned migrations; one storage test story runs against both.
 
 mod accounts;
+mod browse;
 mod bulk;
 mod changes;
 mod db;
@@ -19,6 +20,7 @@ mod statements;
 mod store;
 
 pub use accounts::{Invitation, NewUser, Org, User};
+pub use browse::UPLOAD_LIFETIME_MS;
 pub use changes::Changes;
 pub use duplicates::{DuplicatePair, NOTE_MERGED_DUPLICATE};
 pub use embeddings::StoredEmbedding;

@@ -1,0 +1,308 @@
+//! The account page: password change, personal API tokens, and (for owners and admins) the
+//! members and invitations.
+
+use super::{Frame, WebForm, WebResult, page, when};
+use crate::api::account::change_password_of;
+use crate::auth::{self, Auth};
+use crate::error::ApiError;
+use crate::secrets::{hash_secret, new_token, random_code};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use parley_domain::account::parse_name;
+use parley_domain::{Action, Email, Role, TokenId};
+use serde::Deserialize;
+
+pub struct TokenRow {
+    id: String,
+    name: String,
+    created: String,
+    last_used: String,
+}
+
+pub struct MemberRow {
+    name: String,
+    email: String,
+    role: String,
+}
+
+pub struct InvitationRow {
+    role: String,
+    email: String,
+    expires: String,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    frame: Frame,
+    org_name: String,
+    tokens: Vec<TokenRow>,
+    members: Vec<MemberRow>,
+    invitations: Vec<InvitationRow>,
+    roles: Vec<&'static str>,
+    /// A secret to show once (a new token or invitation link), with what it is.
+    secret: Option<(String, String)>,
+    error: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    auth: &Auth,
+    status: StatusCode,
+    frame: Frame,
+    secret: Option<(String, String)>,
+    error: Option<String>,
+) -> WebResult {
+    let org = state.store.org(auth.org()).await?;
+    let tokens = state
+        .store
+        .tokens_of(auth.user.id)
+        .await?
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id.to_string(),
+            name: t.name,
+            created: when(t.created_at),
+            last_used: t.last_used_at.map(when).unwrap_or_else(|| "never".into()),
+        })
+        .collect();
+    let manage = auth.role().may(Action::ManageMembers);
+    let (members, invitations) = if manage {
+        let members = state
+            .store
+            .users_of(auth.org())
+            .await?
+            .into_iter()
+            .map(|u| MemberRow {
+                name: u.name,
+                email: u.email.to_string(),
+                role: u.role.to_string(),
+            })
+            .collect();
+        let now = auth::now_ms();
+        let invitations = state
+            .store
+            .invitations_of(auth.org())
+            .await?
+            .into_iter()
+            .map(|i| InvitationRow {
+                role: i.role.to_string(),
+                email: i
+                    .email
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| "anyone with the link".into()),
+                expires: when(i.expires_at),
+                status: match i.accepted_at {
+                    Some(t) => format!("accepted {}", when(t)),
+                    None if i.expires_at <= now => "expired".into(),
+                    None => "open".into(),
+                },
+            })
+            .collect();
+        (members, invitations)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let roles = Role::ALL
+        .iter()
+        .filter(|r| auth.role().may_grant(**r))
+        .map(|r| r.as_str())
+        .collect();
+    Ok(page(
+        status,
+        &AccountPage {
+            frame,
+            org_name: org.name,
+            tokens,
+            members,
+            invitations,
+            roles,
+            secret,
+            error,
+        },
+    ))
+}
+
+pub async fn show(State(state): State<AppState>, auth: Auth) -> WebResult {
+    render(&state, &auth, StatusCode::OK, Frame::of(&auth), None, None).await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    csrf: String,
+    current_password: String,
+    new_password: String,
+}
+
+pub async fn password(
+    State(state): State<AppState>,
+    auth: Auth,
+    WebForm(f): WebForm<PasswordForm>,
+) -> WebResult {
+    auth.check_form_csrf(&f.csrf)?;
+    match change_password_of(&state, &auth, &f.current_password, &f.new_password).await {
+        Ok(()) => {
+            render(
+                &state,
+                &auth,
+                StatusCode::OK,
+                Frame::of(&auth)
+                    .with_notice("Password changed; your other sessions were signed out."),
+                None,
+                None,
+            )
+            .await
+        }
+        Err(e @ ApiError::Invalid(_)) => {
+            render(
+                &state,
+                &auth,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Frame::of(&auth),
+                None,
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    csrf: String,
+    name: String,
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    auth: Auth,
+    WebForm(f): WebForm<TokenForm>,
+) -> WebResult {
+    auth.check_form_csrf(&f.csrf)?;
+    let name = match parse_name(&f.name) {
+        Ok(n) => n,
+        Err(e) => {
+            return render(
+                &state,
+                &auth,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Frame::of(&auth),
+                None,
+                Some(e.to_string()),
+            )
+            .await;
+        }
+    };
+    let secret = new_token();
+    state
+        .store
+        .create_token(auth.user.id, &name, &hash_secret(&secret))
+        .await?;
+    let shown = (
+        format!("Your new API token “{name}” (copy it now; it is not shown again)"),
+        secret,
+    );
+    render(
+        &state,
+        &auth,
+        StatusCode::OK,
+        Frame::of(&auth),
+        Some(shown),
+        None,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    WebForm(f): WebForm<CsrfForm>,
+) -> WebResult {
+    auth.check_form_csrf(&f.csrf)?;
+    let id: TokenId = id.parse().map_err(|_| ApiError::NotFound)?;
+    state.store.revoke_token(auth.user.id, id).await?;
+    render(
+        &state,
+        &auth,
+        StatusCode::OK,
+        Frame::of(&auth).with_notice("Token revoked."),
+        None,
+        None,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct InviteForm {
+    csrf: String,
+    role: String,
+    email: String,
+}
+
+pub async fn invite(
+    State(state): State<AppState>,
+    auth: Auth,
+    WebForm(f): WebForm<InviteForm>,
+) -> WebResult {
+    auth.require(Action::ManageMembers, "invite members")?;
+    auth.check_form_csrf(&f.csrf)?;
+    let role: Role = f.role.parse()?;
+    if !auth.role().may_grant(role) {
+        return Err(ApiError::Forbidden("invite members with that role").into());
+    }
+    let email = match Some(f.email.trim())
+        .filter(|e| !e.is_empty())
+        .map(Email::parse)
+        .transpose()
+    {
+        Ok(e) => e,
+        Err(e) => {
+            return render(
+                &state,
+                &auth,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Frame::of(&auth),
+                None,
+                Some(e.to_string()),
+            )
+            .await;
+        }
+    };
+    let code = random_code();
+    let expires = auth::now_ms() + i64::from(state.settings.invitation_days) * 86_400_000;
+    state
+        .store
+        .create_invitation(
+            auth.org(),
+            &hash_secret(&code),
+            email.as_ref(),
+            role,
+            auth.user.id,
+            expires,
+        )
+        .await?;
+    let link = format!("{}/join/{code}", state.settings.base_url());
+    let shown = (
+        format!("Invitation link for a new {role} (send it to them; it is not shown again)"),
+        link,
+    );
+    render(
+        &state,
+        &auth,
+        StatusCode::OK,
+        Frame::of(&auth),
+        Some(shown),
+        None,
+    )
+    .await
+}

@@ -1,0 +1,277 @@
+//! The ways in: the home redirect, first-run setup, login and logout, and joining by invitation.
+
+use super::{WebError, WebForm, WebResult, page, see_other};
+use crate::api::account::accept_invitation;
+use crate::auth::{self, Auth, Via, authenticate, session_set_cookie};
+use crate::error::ApiError;
+use crate::secrets::{hash_password, hash_secret};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use parley_domain::account::parse_name;
+use parley_domain::{Email, NewPassword, Role};
+use parley_store::NewUser;
+use serde::Deserialize;
+
+pub async fn home(State(state): State<AppState>, parts: Parts) -> WebResult {
+    Ok(match authenticate(&parts, &state).await {
+        Ok(Some(a)) if a.role() == Role::Candidate => see_other("/account"),
+        Ok(Some(_)) => see_other("/questions"),
+        _ => see_other("/login"),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    code: String,
+    error: Option<String>,
+    org_name: String,
+    name: String,
+    email: String,
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    org_name: String,
+    name: String,
+    email: String,
+    password: String,
+}
+
+fn setup_code_ok(state: &AppState, code: &str) -> bool {
+    let held = state
+        .setup_code_hash
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    held.as_deref() == Some(hash_secret(code).as_str())
+}
+
+pub async fn setup_form(State(state): State<AppState>, Path(code): Path<String>) -> WebResult {
+    if !setup_code_ok(&state, &code) {
+        return Err(ApiError::NotFound.into());
+    }
+    Ok(page(
+        StatusCode::OK,
+        &SetupPage {
+            code,
+            error: None,
+            org_name: String::new(),
+            name: String::new(),
+            email: String::new(),
+        },
+    ))
+}
+
+pub async fn setup(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    WebForm(f): WebForm<SetupForm>,
+) -> WebResult {
+    auth::refuse_cross_site(&headers, &state.settings.base_url())?;
+    if !setup_code_ok(&state, &code) {
+        return Err(ApiError::NotFound.into());
+    }
+    let again = |error: String| {
+        page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SetupPage {
+                code: code.clone(),
+                error: Some(error),
+                org_name: f.org_name.clone(),
+                name: f.name.clone(),
+                email: f.email.clone(),
+            },
+        )
+    };
+    let checked = (|| {
+        Ok::<_, parley_domain::AccountError>((
+            parse_name(&f.org_name)?,
+            parse_name(&f.name)?,
+            Email::parse(&f.email)?,
+            NewPassword::parse(&f.password)?,
+        ))
+    })();
+    let (org_name, name, email, password) = match checked {
+        Ok(v) => v,
+        Err(e) => return Ok(again(e.to_string())),
+    };
+    let password_hash =
+        tokio::task::spawn_blocking(move || hash_password(password.expose())).await?;
+    let owner = NewUser {
+        email: email.clone(),
+        name,
+        role: Role::Owner,
+        password_hash,
+    };
+    state
+        .store
+        .set_up_instance(&state.setup_org, &org_name, &owner)
+        .await?;
+    *state
+        .setup_code_hash
+        .lock()
+        .unwrap_or_else(|p| p.into_inner()) = None;
+    tracing::info!(org = %org_name, "instance set up");
+    let done = auth::login(&state, email.as_str(), &f.password).await?;
+    Ok(signed_in(&state, &done.session_id, "/questions"))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    error: Option<String>,
+    email: String,
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+}
+
+pub async fn login_form() -> Response {
+    page(
+        StatusCode::OK,
+        &LoginPage {
+            error: None,
+            email: String::new(),
+        },
+    )
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    WebForm(f): WebForm<LoginForm>,
+) -> WebResult {
+    auth::refuse_cross_site(&headers, &state.settings.base_url())?;
+    match auth::login(&state, &f.email, &f.password).await {
+        Ok(done) => {
+            let to = if done.user.role == Role::Candidate {
+                "/account"
+            } else {
+                "/questions"
+            };
+            Ok(signed_in(&state, &done.session_id, to))
+        }
+        Err(e @ (ApiError::BadCredentials | ApiError::TooManyRequests { .. })) => {
+            let mut r = page(
+                e.status(),
+                &LoginPage {
+                    error: Some(e.to_string()),
+                    email: f.email,
+                },
+            );
+            if let ApiError::TooManyRequests { retry_after } = e {
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, retry_after.into());
+            }
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn signed_in(state: &AppState, session_id: &str, to: &str) -> Response {
+    let max_age = u64::from(state.settings.session_hours) * 3600;
+    let mut r = see_other(to);
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        session_set_cookie(Some(session_id), max_age, state.settings.secure_cookies()),
+    );
+    r
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    auth: Auth,
+    WebForm(f): WebForm<CsrfOnly>,
+) -> WebResult {
+    auth.check_form_csrf(&f.csrf)?;
+    if let Via::Session { id_hash, .. } = &auth.via {
+        state.store.delete_session(id_hash).await?;
+    }
+    let mut r = see_other("/login");
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        session_set_cookie(None, 0, state.settings.secure_cookies()),
+    );
+    Ok(r)
+}
+
+#[derive(Template)]
+#[template(path = "join.html")]
+struct JoinPage {
+    code: String,
+    org_name: String,
+    role: String,
+    email: String,
+    email_fixed: bool,
+    name: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct JoinForm {
+    email: String,
+    name: String,
+    password: String,
+}
+
+async fn join_page(state: &AppState, code: &str) -> Result<JoinPage, WebError> {
+    let inv = state.store.open_invitation(&hash_secret(code)).await?;
+    let org = state.store.org(inv.org).await?;
+    Ok(JoinPage {
+        code: code.to_string(),
+        org_name: org.name,
+        role: inv.role.to_string(),
+        email_fixed: inv.email.is_some(),
+        email: inv.email.map(|e| e.to_string()).unwrap_or_default(),
+        name: String::new(),
+        error: None,
+    })
+}
+
+pub async fn join_form(State(state): State<AppState>, Path(code): Path<String>) -> WebResult {
+    Ok(page(StatusCode::OK, &join_page(&state, &code).await?))
+}
+
+pub async fn join(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    WebForm(f): WebForm<JoinForm>,
+) -> WebResult {
+    auth::refuse_cross_site(&headers, &state.settings.base_url())?;
+    match accept_invitation(&state, &code, &f.email, &f.name, &f.password).await {
+        Ok(user) => {
+            let done = auth::login(&state, user.email.as_str(), &f.password).await?;
+            let to = if user.role == Role::Candidate {
+                "/account"
+            } else {
+                "/questions"
+            };
+            Ok(signed_in(&state, &done.session_id, to))
+        }
+        Err(e @ (ApiError::Invalid(_) | ApiError::Conflict(_))) => {
+            let mut p = join_page(&state, &code).await?;
+            p.error = Some(e.to_string());
+            p.name = f.name;
+            if !p.email_fixed {
+                p.email = f.email;
+            }
+            Ok(page(e.status(), &p))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
