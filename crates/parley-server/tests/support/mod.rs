@@ -22,6 +22,8 @@ pub enum Db {
 
 pub struct TestApp {
     pub base: String,
+    /// The first-run setup link, while nobody has an account.
+    pub setup_link: Option<String>,
     pub url: String,
     pub store: Store,
     pub http: reqwest::Client,
@@ -86,6 +88,9 @@ impl TestApp {
         };
         tweak(&mut settings);
         let state = AppState::new(store.clone(), settings).with_model(model);
+        let setup_link = parley_server::prepare(&state)
+            .await
+            .expect("preparing the server");
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             parley_server::serve(state, listener, async {
@@ -96,6 +101,7 @@ impl TestApp {
         });
         TestApp {
             base: format!("http://{addr}"),
+            setup_link,
             url: url.to_string(),
             store,
             http: reqwest::Client::builder()
