@@ -9,9 +9,10 @@ use parley_domain::{OrgId, UserId};
 pub const UPLOAD_LIFETIME_MS: i64 = 86_400_000;
 
 impl Store {
-    /// `org`'s sections with how many questions each holds, largest first (`None`: no section).
+    /// `org`'s sections with how many questions each holds, largest first, questions without a
+    /// section (`None`) last among equals.
     pub async fn sections_of(&self, org: OrgId) -> Result<Vec<(Option<String>, u64)>, StoreError> {
-        let sql = "SELECT section, COUNT(*) FROM questions WHERE org_id = $1 GROUP BY section ORDER BY COUNT(*) DESC, section";
+        let sql = "SELECT section, COUNT(*) FROM questions WHERE org_id = $1 GROUP BY section ORDER BY COUNT(*) DESC, section IS NULL, section";
         let mut tx = self.begin_read().await?;
         let rows: Vec<(Option<String>, i64)> =
             on!(&mut tx, c => sqlx::query_as(sql).bind(org.to_string()).fetch_all(c).await)?;
