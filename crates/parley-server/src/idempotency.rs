@@ -13,6 +13,17 @@ use serde::{Deserialize, Serialize};
 /// Longest key accepted; keys are client-chosen (usually UUIDs).
 const MAX_KEY_LEN: usize = 200;
 
+/// The `Idempotency-Key` header as the OpenAPI document describes it.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+pub struct IdempotencyKey {
+    /// Repeat-safe key: a repeat of the same request with the same key gets the first reply.
+    /// An empty key is no key.
+    #[param(rename = "Idempotency-Key", max_length = 200)]
+    idempotency_key: Option<String>,
+}
+
 /// A handler's reply in a form that can be stored and replayed.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Reply {
@@ -73,16 +84,17 @@ where
     let Some(key) = headers.get("idempotency-key") else {
         return Ok(op.await?.into_response());
     };
-    let key = key
-        .to_str()
-        .ok()
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= MAX_KEY_LEN)
-        .ok_or_else(|| {
-            ApiError::BadRequest(format!(
-                "Idempotency-Key must be 1 to {MAX_KEY_LEN} visible characters"
-            ))
-        })?;
+    // Any bytes make a key; an empty one is no key at all.
+    let key = String::from_utf8_lossy(key.as_bytes()).into_owned();
+    if key.is_empty() {
+        return Ok(op.await?.into_response());
+    }
+    if key.len() > MAX_KEY_LEN {
+        return Err(ApiError::BadRequest(format!(
+            "Idempotency-Key may have at most {MAX_KEY_LEN} bytes"
+        )));
+    }
+    let key = key.as_str();
     let hash = fingerprint(request);
     if let Some(stored) = state.store.stored_reply(auth.user.id, key).await? {
         return replay(stored, &hash);

@@ -4,7 +4,7 @@
 use super::extract::ApiBytes;
 use crate::auth::{self, Auth, Via, session_set_cookie};
 use crate::error::{ApiError, ApiJson, ErrorBody};
-use crate::idempotency::{self, Reply};
+use crate::idempotency::{self, IdempotencyKey, Reply};
 use crate::secrets::{hash_password, hash_secret, new_token, random_code, verify_password};
 use crate::state::AppState;
 use axum::Json;
@@ -39,6 +39,17 @@ impl From<User> for UserOut {
     }
 }
 
+/// A role's name.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum RoleName {
+    Owner,
+    Admin,
+    Interviewer,
+    Candidate,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrgOut {
     pub id: String,
@@ -55,7 +66,9 @@ pub struct MeOut {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginIn {
+    #[schema(format = "email", max_length = 254)]
     pub email: String,
+    #[schema(max_length = 256)]
     pub password: String,
 }
 
@@ -93,10 +106,10 @@ pub async fn login(
     Ok(resp)
 }
 
-/// Sign out: ends the session and clears its cookie.
+/// Sign out: ends the session and clears its cookie (with a token, nothing to end).
 #[utoipa::path(delete, path = "/api/v1/session", tag = "account",
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)),
-    security(("session" = [])))]
+    security(("bearer" = []), ("session" = [])))]
 pub async fn logout(State(state): State<AppState>, auth: Auth) -> Result<Response, ApiError> {
     if let Via::Session { id_hash, .. } = &auth.via {
         state.store.delete_session(id_hash).await?;
@@ -128,7 +141,9 @@ pub async fn me(State(state): State<AppState>, auth: Auth) -> Result<Json<MeOut>
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordIn {
+    #[schema(max_length = 256)]
     pub current_password: String,
+    #[schema(min_length = 10, max_length = 256)]
     pub new_password: String,
 }
 
@@ -193,6 +208,7 @@ impl From<ApiToken> for TokenOut {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenIn {
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: String,
 }
 
@@ -225,7 +241,7 @@ pub async fn tokens(
 
 /// Create a personal API token; its secret is in this reply only.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = TokenIn,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key")),
+    params(IdempotencyKey),
     responses((status = 201, body = NewTokenOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn create_token(
@@ -292,9 +308,11 @@ pub async fn members(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvitationIn {
-    /// owner, admin, interviewer or candidate (only an owner invites owners).
+    /// Only an owner invites owners.
+    #[schema(value_type = RoleName)]
     pub role: String,
     /// When given, only this address can accept.
+    #[schema(format = "email", max_length = 254)]
     pub email: Option<String>,
 }
 
@@ -333,7 +351,7 @@ pub struct NewInvitationOut {
 
 /// Invite someone by link (owners and admins).
 #[utoipa::path(post, path = "/api/v1/invitations", tag = "members", request_body = InvitationIn,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key")),
+    params(IdempotencyKey),
     responses((status = 201, body = NewInvitationOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn invite(
@@ -401,9 +419,13 @@ pub async fn invitations(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptIn {
+    #[schema(min_length = 1, max_length = 200)]
     pub code: String,
+    #[schema(format = "email", max_length = 254)]
     pub email: String,
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: String,
+    #[schema(min_length = 10, max_length = 256)]
     pub password: String,
 }
 

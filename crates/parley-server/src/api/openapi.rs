@@ -17,7 +17,7 @@ use utoipa::{Modify, OpenApi};
         account::tokens, account::create_token, account::revoke_token,
         account::members, account::invite, account::invitations, account::accept,
     ),
-    components(schemas(ErrorBody, ErrorDetail)),
+    components(schemas(ErrorBody, ErrorDetail, account::RoleName, search::SearchModeName)),
     modifiers(&Security),
     tags((name = "questions", description = "The question bank"), (name = "account", description = "Signing in, your account and tokens"), (name = "members", description = "Members and invitations")),
 )]

@@ -4,7 +4,7 @@
 use super::extract::{ApiBytes, ApiQuery, parse_id};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiJson, ErrorBody, etag};
-use crate::idempotency::{self, Reply};
+use crate::idempotency::{self, IdempotencyKey, Reply};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use parley_domain::{
     Action, Language, Question, QuestionDraft, QuestionId, QuestionKind, Revision,
 };
-use parley_store::ListFilter;
+use parley_store::{DEFAULT_PAGE_SIZE, ListFilter, MAX_PAGE_SIZE};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -114,6 +114,7 @@ pub struct ListParams {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionIn {
+    #[schema(min_length = 1, max_length = 4000, pattern = "\\S")]
     pub text: String,
     /// Detected from the text when left out.
     pub language: Option<String>,
@@ -130,6 +131,7 @@ pub struct QuestionIn {
     pub look_for: Vec<String>,
     #[serde(default)]
     pub red_flags: Vec<String>,
+    #[schema(minimum = 1, maximum = 180)]
     pub estimated_minutes: Option<u32>,
 }
 
@@ -137,6 +139,7 @@ pub struct QuestionIn {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionPatch {
+    #[schema(min_length = 1, max_length = 4000, pattern = "\\S")]
     pub text: Option<String>,
     #[serde(default, deserialize_with = "some")]
     #[schema(value_type = Option<String>)]
@@ -154,7 +157,7 @@ pub struct QuestionPatch {
     pub look_for: Option<Vec<String>>,
     pub red_flags: Option<Vec<String>>,
     #[serde(default, deserialize_with = "some")]
-    #[schema(value_type = Option<u32>)]
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 180)]
     pub estimated_minutes: Option<Option<u32>>,
 }
 
@@ -211,7 +214,7 @@ fn with_etag(q: Question, status: StatusCode) -> Response {
 
 /// List the bank's questions in creation order.
 #[utoipa::path(get, path = "/api/v1/questions", tag = "questions", params(ListParams),
-    responses((status = 200, body = QuestionPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)),
+    responses((status = 200, body = QuestionPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn list(
     State(state): State<AppState>,
@@ -226,13 +229,24 @@ pub async fn list(
                 .map_err(|_| ApiError::BadRequest("not a cursor of this list".into()))?,
         ),
     };
+    let limit = match p.limit {
+        None => DEFAULT_PAGE_SIZE,
+        Some(n @ 1..=MAX_PAGE_SIZE) => n,
+        Some(_) => {
+            return Err(ApiError::BadRequest(format!(
+                "limit must be between 1 and {MAX_PAGE_SIZE}"
+            )));
+        }
+    };
+    // An empty value (`?lang=`) means no filter, as a form leaves it.
+    let given = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
     let filter = ListFilter {
-        section: p.section,
-        language: p.lang.as_deref().map(parse_language).transpose()?,
-        kind: p.kind.as_deref().map(parse_kind).transpose()?,
-        tag: p.tag,
+        section: given(p.section),
+        language: given(p.lang).as_deref().map(parse_language).transpose()?,
+        kind: given(p.kind).as_deref().map(parse_kind).transpose()?,
+        tag: given(p.tag),
         after,
-        limit: Some(p.limit.unwrap_or(50).clamp(1, 1000)),
+        limit: Some(limit),
     };
     let page = state
         .store
@@ -266,7 +280,7 @@ pub async fn get(
 
 /// Add a question. Send `Idempotency-Key` to make a retry safe.
 #[utoipa::path(post, path = "/api/v1/questions", tag = "questions", request_body = QuestionIn,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key: the same key and body return the first reply")),
+    params(IdempotencyKey),
     responses((status = 201, body = QuestionOut, headers(("ETag" = String), ("Location" = String))), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "another question has this text"), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
@@ -318,7 +332,7 @@ pub async fn create(
 /// Edit a question. `If-Match` must carry the ETag you read; a stale one gets 412 and
 /// nothing is written.
 #[utoipa::path(patch, path = "/api/v1/questions/{id}", tag = "questions", request_body = QuestionPatch,
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "The ETag of the revision you edited")),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "The ETag of the revision you edited (`*`: whatever is current). Required: without it the edit is refused with 428")),
     responses((status = 200, body = QuestionOut, headers(("ETag" = String))), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody), (status = 429, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
@@ -332,9 +346,14 @@ pub async fn update(
     auth.require(Action::EditBank, "edit questions")?;
     let id = parse_id(&id)?;
     let current = state.store.get_question(auth.org(), id).await?;
-    let expected = if_match(&headers, current.revision)?;
     let mut draft = current.draft.clone();
     apply(&mut draft, patch)?;
+    // A malformed edit is refused as such, whatever its If-Match says.
+    draft
+        .clone()
+        .validated()
+        .map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let expected = if_match(&headers, current.revision)?;
     let q = state
         .store
         .update_question(

@@ -20,8 +20,10 @@ const MAX_QUERY_CHARS: usize = 500;
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// The words to look for (any language; Polish and English are stemmed).
+    #[param(max_length = 500)]
     pub q: String,
     /// lexical, semantic or hybrid (default).
+    #[param(value_type = Option<SearchModeName>)]
     pub mode: Option<String>,
     /// 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
@@ -32,6 +34,16 @@ pub struct SearchParams {
     /// Comma-separated tags; every one must be on the question.
     pub tags: Option<String>,
     pub has_answer: Option<bool>,
+}
+
+/// How a search ranks.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum SearchModeName {
+    Lexical,
+    Semantic,
+    Hybrid,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -137,7 +149,15 @@ pub async fn search(
         p.tags.as_deref(),
         p.has_answer,
     )?;
-    let limit = p.limit.unwrap_or(20).clamp(1, 100) as usize;
+    let limit = match p.limit {
+        None => 20,
+        Some(n @ 1..=100) => n as usize,
+        Some(_) => {
+            return Err(ApiError::BadRequest(
+                "limit must be between 1 and 100".into(),
+            ));
+        }
+    };
     let hits = state
         .indexes
         .search(auth.org(), &p.q, mode, &f, limit)
