@@ -1,6 +1,6 @@
 //! Every route of the server, in one place.
 
-use crate::api::{account, openapi, questions, search};
+use crate::api::{account, grade, openapi, questions, search};
 use crate::error::ApiError;
 use crate::ops;
 use crate::state::AppState;
@@ -27,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .route("/questions/{id}/revisions", get(questions::revisions))
         .route("/questions/{id}/similar", get(search::similar))
         .route("/search", get(search::search))
+        .route("/grade", post(grade::grade))
         .route("/session", post(account::login).delete(account::logout))
         .route("/me", get(account::me))
         .route("/me/password", put(account::change_password))

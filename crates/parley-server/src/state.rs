@@ -6,6 +6,7 @@ use crate::metrics::Metrics;
 use crate::settings::Settings;
 use parley_bank::live::LiveIndexes;
 use parley_embed::Embedder;
+use parley_grade::{Encode, Grader};
 use parley_store::Store;
 use std::sync::{Arc, Mutex};
 
@@ -23,12 +24,15 @@ pub struct AppState {
     pub setup_org: String,
     /// The search indexes, one per organisation, following the database.
     pub indexes: Arc<LiveIndexes>,
+    /// The answer grader (semantic with the model, words only without).
+    pub grader: Arc<Grader>,
 }
 
 impl AppState {
     pub fn new(store: Store, settings: Settings) -> AppState {
         AppState {
             indexes: Arc::new(LiveIndexes::new(store.clone(), None)),
+            grader: Arc::new(Grader::new(None)),
             store,
             limiter: Arc::new(Limiter::new(settings.rate_per_second, settings.rate_burst)),
             settings: Arc::new(settings),
@@ -40,6 +44,7 @@ impl AppState {
 
     /// The same state with the embedding model for semantic search (`None`: words only).
     pub fn with_model(mut self, model: Option<Arc<Embedder>>) -> AppState {
+        self.grader = Arc::new(Grader::new(model.clone().map(|m| m as Arc<dyn Encode>)));
         self.indexes = Arc::new(LiveIndexes::new(self.store.clone(), model));
         self
     }

@@ -15,6 +15,7 @@ on_both_backends!(
     busy_members_get_429_with_retry_after,
     a_password_change_ends_the_other_sessions,
     an_invitation_makes_one_account_with_its_role,
+    answers_are_graded_against_given_texts_or_a_bank_question,
 );
 
 async fn questions_are_created_read_edited_listed_and_deleted(db: Db) {
@@ -595,5 +596,135 @@ async fn an_invitation_makes_one_account_with_its_role(db: Db) {
     assert_eq!(s, StatusCode::FORBIDDEN, "candidates do not read the bank");
     let (_, _, list) = send(app.as_(&admin, Method::GET, "/api/v1/invitations")).await;
     assert!(list[0]["accepted_at"].is_i64());
+    app.stop().await;
+}
+
+async fn answers_are_graded_against_given_texts_or_a_bank_question(db: Db) {
+    let Some(app) = TestApp::spawn(db, |_| {}).await else {
+        return;
+    };
+    let acme = app.org("acme").await;
+    let globex = app.org("globex").await;
+    let (_, interviewer) = app.member(&acme, Role::Interviewer).await;
+    let (_, candidate) = app.member(&acme, Role::Candidate).await;
+    let (_, stranger) = app.member(&globex, Role::Admin).await;
+    let texts = json!({
+        "question": "How do you make a payment endpoint safe to retry?",
+        "reference_answer": "The client sends an idempotency key. The server stores the key with the result under a unique index. A retry with the same key returns the stored result.",
+        "answer": "The client sends an idempotency key and the server returns the stored result when the same key comes again."
+    });
+    let (s, _, g) = send(
+        app.as_(&candidate, Method::POST, "/api/v1/grade")
+            .json(&texts),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{g}");
+    let score = g["score"].as_f64().unwrap();
+    assert!((0.0..=5.0).contains(&score));
+    assert_eq!(g["method"], "lexical", "no model in this server");
+    let points = g["covered"].as_array().unwrap().len() + g["missed"].as_array().unwrap().len();
+    assert_eq!(
+        points, 3,
+        "every key point is either covered or missed: {g}"
+    );
+    assert!(
+        g["covered"][0]["evidence"]
+            .as_str()
+            .is_some_and(|e| e.contains("idempotency key")),
+        "{g}"
+    );
+    assert!(g["explanation"].as_str().is_some_and(|e| !e.is_empty()));
+
+    let mut huge = texts.clone();
+    huge["answer"] = json!("idempotency ".repeat(90_000));
+    let (s, _, g) = send(
+        app.as_(&candidate, Method::POST, "/api/v1/grade")
+            .json(&huge),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        g["flags"].as_array().unwrap().contains(&json!("too_long")),
+        "{g}"
+    );
+    let mut garbage = texts.clone();
+    garbage["answer"] = json!("\u{fffd}\u{0}\u{fffd}\u{1}\u{fffd}\u{fffd}\u{2}\u{fffd}");
+    let (s, _, g) = send(
+        app.as_(&candidate, Method::POST, "/api/v1/grade")
+            .json(&garbage),
+    )
+    .await;
+    assert_eq!((s, g["score"].as_f64()), (StatusCode::OK, Some(0.0)), "{g}");
+
+    let q = app
+        .store
+        .create_question(
+            acme.id,
+            {
+                let mut d =
+                    parley_domain::QuestionDraft::new("What does a unique index guarantee?");
+                d.reference_answer = Some("No two rows share the indexed value.".into());
+                d
+            },
+            "t",
+        )
+        .await
+        .unwrap();
+    let by_id = json!({"question_id": q.id.to_string(), "answer": "No two rows can have the same value in the indexed column."});
+    let (s, _, g) = send(
+        app.as_(&interviewer, Method::POST, "/api/v1/grade")
+            .json(&by_id),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{g}");
+    let (s, _, _) = send(
+        app.as_(&candidate, Method::POST, "/api/v1/grade")
+            .json(&by_id),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "candidates do not read the bank's answers"
+    );
+    let (s, _, _) = send(
+        app.as_(&stranger, Method::POST, "/api/v1/grade")
+            .json(&by_id),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "another organisation's question");
+    let (s, _, e) = send(
+        app.as_(&interviewer, Method::POST, "/api/v1/grade")
+            .json(&json!({"answer": "x"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_error(&e, "invalid");
+    let (s, _, e) = send(
+        app.as_(&interviewer, Method::POST, "/api/v1/grade")
+            .json(&json!({"question": "Why?", "answer": "x"})),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "nothing to grade against"
+    );
+    assert_error(&e, "invalid");
+
+    let metrics = app
+        .http
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("parley_graded_answers_total 4"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("route=\"/api/v1/grade\",status=\"200\""));
     app.stop().await;
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod extract;
+pub mod grade;
 pub mod openapi;
 pub mod questions;
 pub mod search;

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations and the API's types, so
 //! it cannot drift from the code that serves it.
 
-use super::{account, questions, search};
+use super::{account, grade, questions, search};
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -12,14 +12,14 @@ use utoipa::{Modify, OpenApi};
     info(title = "Parley API", description = "The question bank, accounts and (later) interviews and practice of Parley."),
     paths(
         questions::list, questions::create, questions::get, questions::update, questions::delete, questions::revisions,
-        search::search, search::similar,
+        search::search, search::similar, grade::grade,
         account::login, account::logout, account::me, account::change_password,
         account::tokens, account::create_token, account::revoke_token,
         account::members, account::invite, account::invitations, account::accept,
     ),
     components(schemas(ErrorBody, ErrorDetail, account::RoleName, search::SearchModeName)),
     modifiers(&Security),
-    tags((name = "questions", description = "The question bank"), (name = "account", description = "Signing in, your account and tokens"), (name = "members", description = "Members and invitations")),
+    tags((name = "questions", description = "The question bank"), (name = "account", description = "Signing in, your account and tokens"), (name = "members", description = "Members and invitations"), (name = "grading", description = "Grading written answers")),
 )]
 pub struct ApiDoc;
 
