@@ -10,6 +10,7 @@ pub mod lang;
 pub mod question;
 pub mod taxonomy;
 pub mod text;
+pub mod time;
 
 pub use account::{AccountError, Action, Email, NewPassword, Role};
 pub use ids::{InvitationId, OrgId, QuestionId, TokenId, UserId};

@@ -1,5 +1,6 @@
 //! Human-readable rendering of questions for the terminal.
 
+pub use parley_domain::time::utc;
 use parley_domain::{Question, Revision};
 use std::fmt::Write;
 
@@ -82,34 +83,4 @@ pub fn question_page(q: &Question, history: &[Revision], follow_ups: &[Question]
         );
     }
     s
-}
-
-/// Milliseconds since the epoch as `YYYY-MM-DD HH:MM UTC` (days to civil date after
-/// Howard Hinnant's algorithm, to avoid a date crate for one line of output).
-pub fn utc(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn timestamps_print_as_utc_dates() {
-        assert_eq!(super::utc(0), "1970-01-01 00:00 UTC");
-        assert_eq!(super::utc(1_795_644_971_129), "2026-11-25 22:16 UTC");
-    }
 }

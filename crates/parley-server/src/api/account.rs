@@ -365,25 +365,8 @@ pub async fn invite(
     request.extend_from_slice(&body);
     let op = async {
         let ApiJson(input) = super::extract::json_from_bytes::<InvitationIn>(&headers, &body)?;
-        let role: Role = input.role.parse()?;
-        if !auth.role().may_grant(role) {
-            return Err(ApiError::Forbidden("invite members with that role"));
-        }
-        let email = input.email.as_deref().map(Email::parse).transpose()?;
-        let code = random_code();
-        let expires = auth::now_ms() + i64::from(state.settings.invitation_days) * 86_400_000;
-        let inv = state
-            .store
-            .create_invitation(
-                auth.org(),
-                &hash_secret(&code),
-                email.as_ref(),
-                role,
-                auth.user.id,
-                expires,
-            )
-            .await?;
-        let link = format!("{}/join/{code}", state.settings.base_url());
+        let (inv, code, link) =
+            new_invitation(&state, &auth, &input.role, input.email.as_deref()).await?;
         Reply::json(
             StatusCode::CREATED,
             NewInvitationOut {
@@ -394,6 +377,41 @@ pub async fn invite(
         )
     };
     idempotency::once(&state, &auth, &headers, &request, op).await
+}
+
+/// Creates an invitation of `auth`'s organisation for `role` (and `email`, when given): the
+/// record, its code and the link to send (the web form uses this too).
+pub async fn new_invitation(
+    state: &AppState,
+    auth: &Auth,
+    role: &str,
+    email: Option<&str>,
+) -> Result<(Invitation, String, String), ApiError> {
+    auth.require(Action::ManageMembers, "invite members")?;
+    let role: Role = role.parse()?;
+    if !auth.role().may_grant(role) {
+        return Err(ApiError::Forbidden("invite members with that role"));
+    }
+    let email = email
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(Email::parse)
+        .transpose()?;
+    let code = random_code();
+    let expires = auth::now_ms() + i64::from(state.settings.invitation_days) * 86_400_000;
+    let inv = state
+        .store
+        .create_invitation(
+            auth.org(),
+            &hash_secret(&code),
+            email.as_ref(),
+            role,
+            auth.user.id,
+            expires,
+        )
+        .await?;
+    let link = format!("{}/join/{code}", state.settings.base_url());
+    Ok((inv, code, link))
 }
 
 /// Your organisation's invitations, newest first (owners and admins).

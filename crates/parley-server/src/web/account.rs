@@ -2,16 +2,16 @@
 //! members and invitations.
 
 use super::{Frame, WebForm, WebResult, page, when};
-use crate::api::account::change_password_of;
+use crate::api::account::{change_password_of, new_invitation};
 use crate::auth::{self, Auth};
 use crate::error::ApiError;
-use crate::secrets::{hash_secret, new_token, random_code};
+use crate::secrets::{hash_secret, new_token};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use parley_domain::account::parse_name;
-use parley_domain::{Action, Email, Role, TokenId};
+use parley_domain::{Action, Role, TokenId};
 use serde::Deserialize;
 
 pub struct TokenRow {
@@ -126,6 +126,19 @@ async fn render(
     ))
 }
 
+/// The account page again, with `e` said at its top.
+async fn refuse(state: &AppState, auth: &Auth, e: ApiError) -> WebResult {
+    render(
+        state,
+        auth,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Frame::of(auth),
+        None,
+        Some(e.to_string()),
+    )
+    .await
+}
+
 pub async fn show(State(state): State<AppState>, auth: Auth) -> WebResult {
     render(&state, &auth, StatusCode::OK, Frame::of(&auth), None, None).await
 }
@@ -185,17 +198,7 @@ pub async fn create_token(
     auth.check_form_csrf(&f.csrf)?;
     let name = match parse_name(&f.name) {
         Ok(n) => n,
-        Err(e) => {
-            return render(
-                &state,
-                &auth,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Frame::of(&auth),
-                None,
-                Some(e.to_string()),
-            )
-            .await;
-        }
+        Err(e) => return refuse(&state, &auth, e.into()).await,
     };
     let secret = new_token();
     state
@@ -254,55 +257,27 @@ pub async fn invite(
     auth: Auth,
     WebForm(f): WebForm<InviteForm>,
 ) -> WebResult {
-    auth.require(Action::ManageMembers, "invite members")?;
     auth.check_form_csrf(&f.csrf)?;
-    let role: Role = f.role.parse()?;
-    if !auth.role().may_grant(role) {
-        return Err(ApiError::Forbidden("invite members with that role").into());
-    }
-    let email = match Some(f.email.trim())
-        .filter(|e| !e.is_empty())
-        .map(Email::parse)
-        .transpose()
-    {
-        Ok(e) => e,
-        Err(e) => {
-            return render(
+    match new_invitation(&state, &auth, &f.role, Some(&f.email)).await {
+        Ok((inv, _, link)) => {
+            let shown = (
+                format!(
+                    "Invitation link for a new {} (send it to them; it is not shown again)",
+                    inv.role
+                ),
+                link,
+            );
+            render(
                 &state,
                 &auth,
-                StatusCode::UNPROCESSABLE_ENTITY,
+                StatusCode::OK,
                 Frame::of(&auth),
+                Some(shown),
                 None,
-                Some(e.to_string()),
             )
-            .await;
+            .await
         }
-    };
-    let code = random_code();
-    let expires = auth::now_ms() + i64::from(state.settings.invitation_days) * 86_400_000;
-    state
-        .store
-        .create_invitation(
-            auth.org(),
-            &hash_secret(&code),
-            email.as_ref(),
-            role,
-            auth.user.id,
-            expires,
-        )
-        .await?;
-    let link = format!("{}/join/{code}", state.settings.base_url());
-    let shown = (
-        format!("Invitation link for a new {role} (send it to them; it is not shown again)"),
-        link,
-    );
-    render(
-        &state,
-        &auth,
-        StatusCode::OK,
-        Frame::of(&auth),
-        Some(shown),
-        None,
-    )
-    .await
+        Err(e @ ApiError::Invalid(_)) => refuse(&state, &auth, e).await,
+        Err(e) => Err(e.into()),
+    }
 }
