@@ -1,6 +1,6 @@
 //! Every route of the server, in one place.
 
-use crate::api::{account, grade, openapi, questions, search};
+use crate::api::{account, bank, grade, openapi, questions, search};
 use crate::error::ApiError;
 use crate::ops;
 use crate::state::AppState;
@@ -28,6 +28,12 @@ pub fn router(state: AppState) -> Router {
         .route("/questions/{id}/similar", get(search::similar))
         .route("/search", get(search::search))
         .route("/grade", post(grade::grade))
+        .route("/sections", get(bank::sections))
+        .route("/tags", get(bank::tags))
+        .route("/imports", post(bank::import))
+        .route("/duplicates", get(bank::duplicates))
+        .route("/duplicates/merge", post(bank::merge))
+        .route("/duplicates/dismiss", post(bank::dismiss))
         .route("/session", post(account::login).delete(account::logout))
         .route("/me", get(account::me))
         .route("/me/password", put(account::change_password))

@@ -16,6 +16,7 @@ on_both_backends!(
     a_password_change_ends_the_other_sessions,
     an_invitation_makes_one_account_with_its_role,
     answers_are_graded_against_given_texts_or_a_bank_question,
+    uploads_import_all_or_nothing_and_duplicates_are_reviewed,
 );
 
 async fn questions_are_created_read_edited_listed_and_deleted(db: Db) {
@@ -726,5 +727,149 @@ async fn answers_are_graded_against_given_texts_or_a_bank_question(db: Db) {
         "{metrics}"
     );
     assert!(metrics.contains("route=\"/api/v1/grade\",status=\"200\""));
+    app.stop().await;
+}
+
+fn upload(files: &[(&str, Vec<u8>)]) -> reqwest::multipart::Form {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, bytes) in files {
+        form = form.part(
+            "files",
+            reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
+        );
+    }
+    form
+}
+
+async fn uploads_import_all_or_nothing_and_duplicates_are_reviewed(db: Db) {
+    let Some(app) = TestApp::spawn(db, |_| {}).await else {
+        return;
+    };
+    let acme = app.org("acme").await;
+    let (_, admin) = app.member(&acme, Role::Admin).await;
+    let (_, candidate) = app.member(&acme, Role::Candidate).await;
+    let notes = b"# Databases\n\n1. What is a covering index?\n   An index that holds every column a query reads.\n\n2. What does VACUUM do?\n   It reclaims space from dead rows.\n".to_vec();
+    let count = |app: &TestApp| {
+        let org = acme.id;
+        let store = app.store.clone();
+        async move { store.count_questions(org).await.unwrap() }
+    };
+
+    let (s, _, r) = send(
+        app.as_(&admin, Method::POST, "/api/v1/imports?dry_run=true")
+            .multipart(upload(&[("db.md", notes.clone())])),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(
+        (r["added"].as_u64(), r["dry_run"].as_bool()),
+        (Some(2), Some(true))
+    );
+    assert_eq!(r["files"][0]["questions"], 2);
+    assert_eq!(count(&app).await, 0, "a dry run writes nothing");
+
+    let binary = vec![0u8, 159, 146, 150, 0, 0, 1, 2, 3];
+    let (s, _, e) = send(
+        app.as_(&admin, Method::POST, "/api/v1/imports")
+            .multipart(upload(&[("db.md", notes.clone()), ("blob.bin", binary)])),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("blob.bin"),
+        "{e}"
+    );
+    assert_eq!(count(&app).await, 0, "all files or none");
+    let (s, _, e) = send(
+        app.as_(&admin, Method::POST, "/api/v1/imports")
+            .json(&json!({"files": []})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_error(&e, "unsupported_media_type");
+    let (s, _, _) = send(
+        app.as_(&candidate, Method::POST, "/api/v1/imports")
+            .multipart(upload(&[("db.md", notes.clone())])),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    let (s, _, r) = send(
+        app.as_(&admin, Method::POST, "/api/v1/imports")
+            .multipart(upload(&[("db.md", notes.clone())])),
+    )
+    .await;
+    assert_eq!((s, r["added"].as_u64()), (StatusCode::OK, Some(2)), "{r}");
+    let (_, _, r) = send(
+        app.as_(&admin, Method::POST, "/api/v1/imports")
+            .multipart(upload(&[("again.md", notes)])),
+    )
+    .await;
+    assert_eq!(
+        (r["added"].as_u64(), r["merged_exact"].as_u64()),
+        (Some(0), Some(2)),
+        "the same questions merge"
+    );
+    let (_, _, sections) = send(app.as_(&admin, Method::GET, "/api/v1/sections")).await;
+    assert_eq!(sections, json!([{"name": "Databases", "questions": 2}]));
+
+    // Review: dismiss one suggestion, merge another.
+    let qs = app.store.all_questions(acme.id).await.unwrap();
+    let third = app
+        .store
+        .create_question(
+            acme.id,
+            parley_domain::QuestionDraft::new("What is an index that covers a query?"),
+            "t",
+        )
+        .await
+        .unwrap();
+    let pair =
+        |a: parley_domain::QuestionId, b: parley_domain::QuestionId| parley_store::DuplicatePair {
+            question: a,
+            similar_to: b,
+            score: 0.95,
+        };
+    app.store
+        .suggest_duplicates(
+            acme.id,
+            &[pair(qs[0].id, third.id), pair(qs[0].id, qs[1].id)],
+        )
+        .await
+        .unwrap();
+    let (s, _, open) = send(app.as_(&admin, Method::GET, "/api/v1/duplicates")).await;
+    assert_eq!(
+        (s, open["items"].as_array().unwrap().len()),
+        (StatusCode::OK, 2),
+        "{open}"
+    );
+    let (s, _, _) = send(
+        app.as_(&admin, Method::POST, "/api/v1/duplicates/dismiss")
+            .json(&json!({"a": qs[0].id.to_string(), "b": qs[1].id.to_string()})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _, merged) = send(
+        app.as_(&admin, Method::POST, "/api/v1/duplicates/merge")
+            .json(&json!({"keep": qs[0].id.to_string(), "other": third.id.to_string()})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{merged}");
+    assert_eq!(merged["id"], qs[0].id.to_string());
+    let (s, _, _) = send(app.as_(
+        &admin,
+        Method::GET,
+        &format!("/api/v1/questions/{}", third.id),
+    ))
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "the merged question is gone");
+    let (_, _, open) = send(app.as_(&admin, Method::GET, "/api/v1/duplicates")).await;
+    assert_eq!(open["items"], json!([]));
+    let (s, _, _) = send(
+        app.as_(&admin, Method::POST, "/api/v1/duplicates/dismiss")
+            .json(&json!({"a": qs[0].id.to_string(), "b": qs[0].id.to_string()})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     app.stop().await;
 }

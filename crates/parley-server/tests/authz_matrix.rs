@@ -218,6 +218,7 @@ async fn every_endpoint_role_and_organisation_cell_holds(db: Db) {
             };
             for (which, id, want) in variants {
                 let path = row.path.replace("{id}", id.as_deref().unwrap_or(""));
+                let id = id.clone();
                 let mut rb = app.req(row.method.clone(), &path).header("if-match", "*");
                 if let Some((_, token)) = member {
                     rb = rb.bearer_auth(token);
@@ -227,6 +228,17 @@ async fn every_endpoint_role_and_organisation_cell_holds(db: Db) {
                     if b.get("text").is_some() {
                         n += 1;
                         b["text"] = json!(format!("A new question {n}?"));
+                    }
+                    // Ids in a body: "{id}" is the cell's target, "{other}" a question of the
+                    // member's own organisation.
+                    if let Some(fields) = b.as_object_mut() {
+                        for v in fields.values_mut() {
+                            if v == "{id}" {
+                                *v = json!(id.clone().unwrap_or_default());
+                            } else if v == "{other}" {
+                                *v = json!(question(&app, &acme, &mut n).await);
+                            }
+                        }
                     }
                     rb = rb.json(&b);
                 }

@@ -8,6 +8,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use parley_domain::Action;
+use parley_domain::question::{MAX_ANSWER_CHARS, MAX_TEXT_CHARS};
 use parley_grade::{Exercise, Grade};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -20,6 +21,7 @@ pub struct GradeIn {
     /// …or against these texts.
     #[schema(max_length = 4000)]
     pub question: Option<String>,
+    #[schema(max_length = 100000)]
     pub reference_answer: Option<String>,
     #[serde(default)]
     pub key_points: Vec<String>,
@@ -107,6 +109,21 @@ pub async fn grade(
                 key_points: q.draft.key_points,
                 red_flags: q.draft.red_flags,
             }
+        }
+        (None, Some(q)) if q.chars().count() > MAX_TEXT_CHARS => {
+            return Err(ApiError::Invalid(format!(
+                "a question may have at most {MAX_TEXT_CHARS} characters"
+            )));
+        }
+        (None, Some(_))
+            if input
+                .reference_answer
+                .as_ref()
+                .is_some_and(|r| r.chars().count() > MAX_ANSWER_CHARS) =>
+        {
+            return Err(ApiError::Invalid(format!(
+                "a reference answer may have at most {MAX_ANSWER_CHARS} characters"
+            )));
         }
         (None, Some(q)) => Exercise {
             question: q.clone(),

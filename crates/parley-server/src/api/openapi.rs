@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations and the API's types, so
 //! it cannot drift from the code that serves it.
 
-use super::{account, grade, questions, search};
+use super::{account, bank, grade, questions, search};
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -13,6 +13,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         questions::list, questions::create, questions::get, questions::update, questions::delete, questions::revisions,
         search::search, search::similar, grade::grade,
+        bank::sections, bank::tags, bank::import, bank::duplicates, bank::merge, bank::dismiss,
         account::login, account::logout, account::me, account::change_password,
         account::tokens, account::create_token, account::revoke_token,
         account::members, account::invite, account::invitations, account::accept,

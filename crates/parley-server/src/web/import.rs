@@ -3,6 +3,7 @@
 //! in between.
 
 use super::{Frame, WebResult, page, see_other};
+use crate::api::bank::parse_all;
 use crate::api::search::bank_error;
 use crate::auth::Auth;
 use crate::error::ApiError;
@@ -10,8 +11,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
-use parley_bank::import::{FileError, Report, import_documents, near_duplicates_of};
-use parley_docs::{ParsedDocument, ReadOptions, parse_document};
+use parley_bank::import::{Report, import_documents, near_duplicates_of};
 use parley_domain::Action;
 
 /// Files per upload.
@@ -98,27 +98,6 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     } else {
         ApiError::BadRequest(e.body_text())
     }
-}
-
-/// Parses every file; all must parse for the run to go on.
-fn parse_all(files: &[(String, Vec<u8>)]) -> (Vec<(String, ParsedDocument)>, Vec<FileError>) {
-    let mut docs = Vec::new();
-    let mut errors = Vec::new();
-    for (name, bytes) in files {
-        match parse_document(
-            bytes,
-            &ReadOptions {
-                file_name: name.clone(),
-            },
-        ) {
-            Ok(d) => docs.push((name.clone(), d)),
-            Err(e) => errors.push(FileError {
-                path: name.clone(),
-                message: e.to_string(),
-            }),
-        }
-    }
-    (docs, errors)
 }
 
 pub async fn preview(State(state): State<AppState>, auth: Auth, mp: Multipart) -> WebResult {
