@@ -46,6 +46,10 @@ pub enum ApiError {
     IdempotencyMismatch,
     #[error("the database is unavailable")]
     Unavailable,
+    #[error("the request took too long and was stopped")]
+    TimedOut,
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -80,7 +84,8 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable | ApiError::TimedOut => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -102,6 +107,8 @@ impl ApiError {
             ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
             ApiError::IdempotencyMismatch => "idempotency_mismatch",
             ApiError::Unavailable => "unavailable",
+            ApiError::TimedOut => "timed_out",
+            ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Internal(_) => "internal",
         }
     }

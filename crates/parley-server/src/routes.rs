@@ -41,11 +41,16 @@ pub fn router(state: AppState) -> Router {
         .route("/tokens/{id}", axum::routing::delete(account::revoke_token))
         .route("/members", get(account::members))
         .route(
+            "/members/{id}",
+            axum::routing::patch(account::set_role).delete(account::remove_member),
+        )
+        .route(
             "/invitations",
             get(account::invitations).post(account::invite),
         )
         .route("/invitations/accept", post(account::accept))
-        .fallback(api_not_found);
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(api_method_not_allowed);
 
     let timeout = Duration::from_secs(u64::from(state.settings.request_timeout_seconds.max(1)));
     Router::new()
@@ -54,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .merge(crate::web::routes())
+        .fallback(crate::web::not_found)
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), ops::observe))
         .layer(middleware::from_fn(ops::security_headers))
@@ -61,6 +67,8 @@ pub fn router(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,
         ))
+        // Outside the timeout, so it sees the timeout's empty 503.
+        .layer(middleware::from_fn(timeout_body))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
         }))
@@ -69,4 +77,18 @@ pub fn router(state: AppState) -> Router {
 
 async fn api_not_found() -> Response {
     ApiError::NotFound.into_response()
+}
+
+async fn api_method_not_allowed() -> Response {
+    ApiError::MethodNotAllowed.into_response()
+}
+
+/// The timeout layer answers with an empty 503; give it the API's error body.
+async fn timeout_body(req: axum::extract::Request, next: middleware::Next) -> Response {
+    let resp = next.run(req).await;
+    let empty = axum::body::HttpBody::size_hint(resp.body()).exact() == Some(0);
+    if resp.status() == StatusCode::SERVICE_UNAVAILABLE && empty {
+        return ApiError::TimedOut.into_response();
+    }
+    resp
 }

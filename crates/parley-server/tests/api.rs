@@ -258,7 +258,7 @@ async fn bad_requests_get_a_clear_error_and_change_nothing(db: Db) {
         (
             post()
                 .header(header::CONTENT_TYPE, "application/json")
-                .body(vec![b'a'; 10 * 1024 * 1024]),
+                .body(vec![b'a'; 64 * 1024]),
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
         ),
@@ -307,6 +307,16 @@ async fn bad_requests_get_a_clear_error_and_change_nothing(db: Db) {
         assert_eq!(s, status, "case {i}: {body}");
         assert_error(&body, code);
     }
+    let (s, _, body) = send(app.as_(&admin, Method::PUT, "/api/v1/questions")).await;
+    assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
+    assert_error(&body, "method_not_allowed");
+    let (s, _, body) = send(app.req(Method::GET, "/no/such/page")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(
+        body.as_str()
+            .is_some_and(|b| b.contains("<h1>Not Found</h1>")),
+        "an HTML page: {body}"
+    );
     let (_, _, page) = send(app.as_(&admin, Method::GET, "/api/v1/questions")).await;
     assert_eq!(page["items"], json!([]), "nothing was written");
     app.stop().await;
@@ -597,6 +607,42 @@ async fn an_invitation_makes_one_account_with_its_role(db: Db) {
     assert_eq!(s, StatusCode::FORBIDDEN, "candidates do not read the bank");
     let (_, _, list) = send(app.as_(&admin, Method::GET, "/api/v1/invitations")).await;
     assert!(list[0]["accepted_at"].is_i64());
+
+    // Members: an admin promotes the candidate, cannot touch the owner, removes a member.
+    let (owner, _) = app.member(&acme, Role::Owner).await;
+    let cleo = user["id"].as_str().unwrap();
+    let (s, _, u) = send(
+        app.as_(&admin, Method::PATCH, &format!("/api/v1/members/{cleo}"))
+            .json(&json!({"role": "interviewer"})),
+    )
+    .await;
+    assert_eq!(
+        (s, u["role"].as_str()),
+        (StatusCode::OK, Some("interviewer"))
+    );
+    let (s, _, _) = send(
+        app.as_(
+            &admin,
+            Method::PATCH,
+            &format!("/api/v1/members/{}", owner.id),
+        )
+        .json(&json!({"role": "candidate"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "an admin cannot demote an owner");
+    let (s, _, _) = send(
+        app.as_(&admin, Method::PATCH, &format!("/api/v1/members/{cleo}"))
+            .json(&json!({"role": "owner"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "an admin cannot make owners");
+    let (s, _, _) = send(app.as_(&admin, Method::DELETE, &format!("/api/v1/members/{cleo}"))).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert_eq!(
+        login(&app, "cleo@x.test", "cleo's long password").await.0,
+        StatusCode::UNAUTHORIZED,
+        "removed"
+    );
     app.stop().await;
 }
 

@@ -19,6 +19,8 @@ enum Target {
     Nothing,
     Question,
     Token,
+    /// An interviewer of the organisation.
+    Member,
 }
 
 struct Row {
@@ -135,6 +137,90 @@ fn rows() -> Vec<Row> {
             [201, 201, 403, 403, 401],
         ),
         r(
+            Method::POST,
+            "/api/v1/grade",
+            Some(json!({"question": "Why?", "reference_answer": "Because.", "answer": "Because."})),
+            Nothing,
+            [200, 200, 200, 200, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/search?q=question",
+            None,
+            Nothing,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/questions/{id}/similar",
+            None,
+            Question,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::PATCH,
+            "/api/v1/members/{id}",
+            Some(json!({"role": "candidate"})),
+            Member,
+            [200, 200, 403, 403, 401],
+        ),
+        r(
+            Method::DELETE,
+            "/api/v1/members/{id}",
+            None,
+            Member,
+            [204, 204, 403, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/sections",
+            None,
+            Nothing,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/tags",
+            None,
+            Nothing,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/duplicates",
+            None,
+            Nothing,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::POST,
+            "/api/v1/duplicates/dismiss",
+            Some(json!({"a": "{id}", "b": "{other}"})),
+            Question,
+            [204, 204, 204, 403, 401],
+        ),
+        r(
+            Method::POST,
+            "/api/v1/duplicates/merge",
+            Some(json!({"keep": "{other}", "other": "{id}"})),
+            Question,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::POST,
+            "/api/v1/imports?dry_run=true",
+            None,
+            Nothing,
+            [415, 415, 415, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/openapi.json",
+            None,
+            Nothing,
+            [200, 200, 200, 200, 200],
+        ),
+        r(
             Method::PUT,
             "/api/v1/me/password",
             Some(json!({"current_password": "wrong password!", "new_password": "whatever long"})),
@@ -198,6 +284,16 @@ async fn every_endpoint_role_and_organisation_cell_holds(db: Db) {
                 Target::Question => (
                     Some(question(&app, &acme, &mut n).await),
                     Some(question(&app, &globex, &mut n).await),
+                ),
+                Target::Member => (
+                    Some(app.member(&acme, Role::Interviewer).await.0.id.to_string()),
+                    Some(
+                        app.member(&globex, Role::Interviewer)
+                            .await
+                            .0
+                            .id
+                            .to_string(),
+                    ),
                 ),
                 Target::Token => {
                     let own = match member {

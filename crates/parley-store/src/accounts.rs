@@ -436,3 +436,72 @@ async fn insert_user(tx: &mut Tx, org: OrgId, new: &NewUser) -> Result<User, Sto
         Err(e) => Err(e.into()),
     }
 }
+
+/// Owners of `org` other than `except`.
+async fn other_owners(tx: &mut Tx, org: OrgId, except: UserId) -> Result<i64, StoreError> {
+    let sql = "SELECT COUNT(*) FROM users WHERE org_id = $1 AND role = 'owner' AND id <> $2";
+    Ok(
+        on!(tx, c => sqlx::query_scalar(sql).bind(org.to_string()).bind(except.to_string()).fetch_one(c).await)?,
+    )
+}
+
+impl Store {
+    /// Gives member `id` of `org` the role `role`. The last owner keeps the role: an
+    /// organisation without an owner could never get one back.
+    pub async fn set_role(&self, org: OrgId, id: UserId, role: Role) -> Result<User, StoreError> {
+        let mut tx = self.begin_write().await?;
+        lock_members(&mut tx, org).await?;
+        let current = member_in(&mut tx, org, id).await?;
+        if current.role == Role::Owner
+            && role != Role::Owner
+            && other_owners(&mut tx, org, id).await? == 0
+        {
+            return Err(StoreError::Refused(
+                "the last owner stays an owner; make someone else owner first".into(),
+            ));
+        }
+        on!(&mut tx, c => sqlx::query("UPDATE users SET role = $3 WHERE org_id = $1 AND id = $2")
+            .bind(org.to_string()).bind(id.to_string()).bind(role.as_str()).execute(c).await.map(|_| ()))?;
+        tx.commit().await?;
+        Ok(User { role, ..current })
+    }
+
+    /// Removes member `id` of `org` with their sessions, tokens and replies. The last owner
+    /// cannot be removed.
+    pub async fn remove_user(&self, org: OrgId, id: UserId) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        lock_members(&mut tx, org).await?;
+        let current = member_in(&mut tx, org, id).await?;
+        if current.role == Role::Owner && other_owners(&mut tx, org, id).await? == 0 {
+            return Err(StoreError::Refused(
+                "the last owner cannot be removed".into(),
+            ));
+        }
+        on!(&mut tx, c => sqlx::query("DELETE FROM users WHERE org_id = $1 AND id = $2")
+            .bind(org.to_string()).bind(id.to_string()).execute(c).await.map(|_| ()))?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn member_in(tx: &mut Tx, org: OrgId, id: UserId) -> Result<User, StoreError> {
+    let sql = concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users u WHERE u.org_id = $1 AND u.id = $2"
+    );
+    let row: Option<UserRow> = on!(tx, c => sqlx::query_as(sql).bind(org.to_string()).bind(id.to_string()).fetch_optional(c).await)?;
+    Ok(row.ok_or(StoreError::Missing("user"))?.into_user()?.0)
+}
+
+/// Serialises membership changes of one organisation on PostgreSQL, so two admins demoting
+/// the last two owners at once cannot both succeed (SQLite writers already take turns).
+async fn lock_members(tx: &mut Tx, org: OrgId) -> Result<(), StoreError> {
+    if let Tx::Postgres(c) = tx {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind(format!("parley members {org}"))
+            .execute(&mut **c)
+            .await?;
+    }
+    Ok(())
+}

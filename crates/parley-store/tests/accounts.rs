@@ -178,6 +178,51 @@ async fn accounts_story(url: &str) {
     assert_eq!(store.invitations_of(org.id).await.unwrap().len(), 3);
     assert!(store.invitations_of(globex.id).await.unwrap().is_empty());
 
+    // Roles change; the last owner stays one and cannot be removed.
+    assert!(matches!(
+        store.set_role(org.id, owner.id, Role::Admin).await,
+        Err(StoreError::Refused(_))
+    ));
+    assert!(matches!(
+        store.remove_user(org.id, owner.id).await,
+        Err(StoreError::Refused(_))
+    ));
+    assert_eq!(
+        store
+            .set_role(org.id, bob.id, Role::Owner)
+            .await
+            .unwrap()
+            .role,
+        Role::Owner
+    );
+    assert_eq!(
+        store
+            .set_role(org.id, owner.id, Role::Admin)
+            .await
+            .unwrap()
+            .role,
+        Role::Admin,
+        "another owner exists now"
+    );
+    assert!(
+        matches!(
+            store.set_role(globex.id, bob.id, Role::Candidate).await,
+            Err(StoreError::Missing(_))
+        ),
+        "foreign member"
+    );
+    store.create_token(bob.id, "t", "hash-bob").await.unwrap();
+    store.set_role(org.id, owner.id, Role::Owner).await.unwrap();
+    store.remove_user(org.id, bob.id).await.unwrap();
+    assert!(
+        store.user_by_token("hash-bob").await.unwrap().is_none(),
+        "a removed member's tokens die with them"
+    );
+    assert!(matches!(
+        store.remove_user(org.id, bob.id).await,
+        Err(StoreError::Missing(_))
+    ));
+
     // Failed logins are counted per address and cleared.
     store.record_login_failure("a@x.test").await.unwrap();
     store.record_login_failure("a@x.test").await.unwrap();

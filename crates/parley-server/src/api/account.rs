@@ -485,3 +485,72 @@ pub async fn accept_invitation(
     };
     Ok(state.store.accept_invitation(&code_hash, &new).await?)
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleIn {
+    #[schema(value_type = RoleName)]
+    pub role: String,
+}
+
+/// Checks that `auth` may change or remove member `id`, and returns the member.
+async fn manageable(state: &AppState, auth: &Auth, id: &str) -> Result<User, ApiError> {
+    auth.require(Action::ManageMembers, "manage members")?;
+    let id: parley_domain::UserId = id.parse().map_err(|_| ApiError::NotFound)?;
+    let member = state.store.user(auth.org(), id).await?;
+    if member.role == Role::Owner && auth.role() != Role::Owner {
+        return Err(ApiError::Forbidden("change an owner"));
+    }
+    Ok(member)
+}
+
+/// Change a member's role (owners and admins; only an owner makes or unmakes owners; the last
+/// owner stays one).
+#[utoipa::path(patch, path = "/api/v1/members/{id}", tag = "members", request_body = RoleIn, params(("id" = String, Path)),
+    responses((status = 200, body = UserOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn set_role(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RoleIn>,
+) -> Result<Json<UserOut>, ApiError> {
+    let role: Role = body.role.parse()?;
+    Ok(Json(change_role(&state, &auth, &id, role).await?.into()))
+}
+
+/// Changes member `id`'s role after the permission checks (the web form uses this too).
+pub async fn change_role(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    role: Role,
+) -> Result<User, ApiError> {
+    let member = manageable(state, auth, id).await?;
+    if !auth.role().may_grant(role) {
+        return Err(ApiError::Forbidden("grant that role"));
+    }
+    Ok(state.store.set_role(auth.org(), member.id, role).await?)
+}
+
+/// Remove a member with their sessions and tokens (owners and admins; only an owner removes
+/// an owner; never the last one).
+#[utoipa::path(delete, path = "/api/v1/members/{id}", tag = "members", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    remove(&state, &auth, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes member `id` after the permission checks (the web form uses this too).
+pub async fn remove(state: &AppState, auth: &Auth, id: &str) -> Result<(), ApiError> {
+    let member = manageable(state, auth, id).await?;
+    state.store.remove_user(auth.org(), member.id).await?;
+    Ok(())
+}

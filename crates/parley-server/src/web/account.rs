@@ -2,7 +2,7 @@
 //! members and invitations.
 
 use super::{Frame, WebForm, WebResult, page, when};
-use crate::api::account::{change_password_of, new_invitation};
+use crate::api::account::{change_password_of, change_role, new_invitation};
 use crate::auth::{self, Auth};
 use crate::error::ApiError;
 use crate::secrets::{hash_secret, new_token};
@@ -22,6 +22,9 @@ pub struct TokenRow {
 }
 
 pub struct MemberRow {
+    id: String,
+    /// Whether the viewer may change this member (an owner only by an owner).
+    editable: bool,
     name: String,
     email: String,
     role: String,
@@ -77,6 +80,8 @@ async fn render(
             .await?
             .into_iter()
             .map(|u| MemberRow {
+                id: u.id.to_string(),
+                editable: u.role != Role::Owner || auth.role() == Role::Owner,
                 name: u.name,
                 email: u.email.to_string(),
                 role: u.role.to_string(),
@@ -278,6 +283,62 @@ pub async fn invite(
             .await
         }
         Err(e @ ApiError::Invalid(_)) => refuse(&state, &auth, e).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RoleForm {
+    csrf: String,
+    role: String,
+}
+
+pub async fn role(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    WebForm(f): WebForm<RoleForm>,
+) -> WebResult {
+    auth.check_form_csrf(&f.csrf)?;
+    let role: Role = f.role.parse()?;
+    match change_role(&state, &auth, &id, role).await {
+        Ok(u) => {
+            render(
+                &state,
+                &auth,
+                StatusCode::OK,
+                Frame::of(&auth).with_notice(format!("{} is now {}.", u.name, u.role)),
+                None,
+                None,
+            )
+            .await
+        }
+        Err(e @ ApiError::Conflict(_)) => refuse(&state, &auth, e).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    WebForm(f): WebForm<CsrfForm>,
+) -> WebResult {
+    auth.check_form_csrf(&f.csrf)?;
+    match crate::api::account::remove(&state, &auth, &id).await {
+        Ok(()) if id == auth.user.id.to_string() => Ok(super::see_other("/login")),
+        Ok(()) => {
+            render(
+                &state,
+                &auth,
+                StatusCode::OK,
+                Frame::of(&auth).with_notice("Member removed."),
+                None,
+                None,
+            )
+            .await
+        }
+        Err(e @ ApiError::Conflict(_)) => refuse(&state, &auth, e).await,
         Err(e) => Err(e.into()),
     }
 }

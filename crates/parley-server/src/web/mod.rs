@@ -46,6 +46,8 @@ pub fn routes() -> Router<AppState> {
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/account/invitations", post(account::invite))
+        .route("/account/members/{id}/role", post(account::role))
+        .route("/account/members/{id}/remove", post(account::remove))
 }
 
 async fn style() -> Response {
@@ -162,6 +164,11 @@ impl IntoResponse for WebError {
 }
 
 pub type WebResult = Result<Response, WebError>;
+
+/// Any address nothing answers: a page saying so.
+pub async fn not_found() -> Response {
+    WebError(ApiError::NotFound).into_response()
+}
 
 /// A posted form (urlencoded) whose rejection is an error page.
 pub struct WebForm<T>(pub T);

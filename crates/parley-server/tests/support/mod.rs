@@ -106,6 +106,9 @@ impl TestApp {
             store,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                // A fresh connection per request: the server closes one after refusing an
+                // oversized body, and a pooled client could reuse it and fail.
+                .pool_max_idle_per_host(0)
                 .build()
                 .unwrap(),
             stop: Some(tx),
