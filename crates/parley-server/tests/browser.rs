@@ -5,6 +5,7 @@
 
 mod support;
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, ClientBuilder, Locator};
 use parley_domain::QuestionDraft;
 use std::net::TcpListener;
@@ -326,6 +327,32 @@ async fn story(app: &TestApp, c: &Client) -> Result<(), String> {
     fill(c, "input[name=password]", "a long owner password").await;
     click(c, "main form button[type=submit]").await;
     wait_h1(c, "All questions").await;
+
+    // By keyboard: the first Tab lands on the skip link, which leads to the content; Tab then
+    // walks the navigation in order.
+    c.goto(&format!("{}/questions", app.base))
+        .await
+        .map_err(|e| e.to_string())?;
+    let tab = |n: usize| {
+        let mut keys = KeyActions::new("keyboard".into());
+        for _ in 0..n {
+            keys = keys
+                .then(KeyAction::Down { value: '\u{E004}' })
+                .then(KeyAction::Up { value: '\u{E004}' });
+        }
+        keys
+    };
+    c.perform_actions(tab(1)).await.map_err(|e| e.to_string())?;
+    assert_eq!(
+        js(c, "return document.activeElement.className").await,
+        "skip"
+    );
+    c.perform_actions(tab(2)).await.map_err(|e| e.to_string())?;
+    assert_eq!(
+        js(c, "return document.activeElement.getAttribute('href')").await,
+        "/questions",
+        "after the brand, the Bank link"
+    );
 
     // Laptop and phone widths: nothing overflows sideways.
     for (w, h) in [(1366, 768), (375, 812)] {

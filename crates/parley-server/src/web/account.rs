@@ -1,7 +1,7 @@
 //! The account page: password change, personal API tokens, and (for owners and admins) the
 //! members and invitations.
 
-use super::{Frame, WebForm, WebResult, page, when};
+use super::{Frame, Member, WebForm, WebResult, page, when};
 use crate::api::account::{change_password_of, change_role, new_invitation};
 use crate::auth::{self, Auth};
 use crate::error::ApiError;
@@ -144,7 +144,7 @@ async fn refuse(state: &AppState, auth: &Auth, e: ApiError) -> WebResult {
     .await
 }
 
-pub async fn show(State(state): State<AppState>, auth: Auth) -> WebResult {
+pub async fn show(State(state): State<AppState>, Member(auth): Member) -> WebResult {
     render(&state, &auth, StatusCode::OK, Frame::of(&auth), None, None).await
 }
 
@@ -157,7 +157,7 @@ pub struct PasswordForm {
 
 pub async fn password(
     State(state): State<AppState>,
-    auth: Auth,
+    Member(auth): Member,
     WebForm(f): WebForm<PasswordForm>,
 ) -> WebResult {
     auth.check_form_csrf(&f.csrf)?;
@@ -197,7 +197,7 @@ pub struct TokenForm {
 
 pub async fn create_token(
     State(state): State<AppState>,
-    auth: Auth,
+    Member(auth): Member,
     WebForm(f): WebForm<TokenForm>,
 ) -> WebResult {
     auth.check_form_csrf(&f.csrf)?;
@@ -232,7 +232,7 @@ pub struct CsrfForm {
 
 pub async fn revoke_token(
     State(state): State<AppState>,
-    auth: Auth,
+    Member(auth): Member,
     Path(id): Path<String>,
     WebForm(f): WebForm<CsrfForm>,
 ) -> WebResult {
@@ -259,7 +259,7 @@ pub struct InviteForm {
 
 pub async fn invite(
     State(state): State<AppState>,
-    auth: Auth,
+    Member(auth): Member,
     WebForm(f): WebForm<InviteForm>,
 ) -> WebResult {
     auth.check_form_csrf(&f.csrf)?;
@@ -295,7 +295,7 @@ pub struct RoleForm {
 
 pub async fn role(
     State(state): State<AppState>,
-    auth: Auth,
+    Member(auth): Member,
     Path(id): Path<String>,
     WebForm(f): WebForm<RoleForm>,
 ) -> WebResult {
@@ -320,7 +320,7 @@ pub async fn role(
 
 pub async fn remove(
     State(state): State<AppState>,
-    auth: Auth,
+    Member(auth): Member,
     Path(id): Path<String>,
     WebForm(f): WebForm<CsrfForm>,
 ) -> WebResult {

@@ -2,7 +2,7 @@
 //! with its guidance, sources, history and look-alikes, and adding, editing (with conflict
 //! detection that keeps the editor's text) and deleting questions.
 
-use super::{Frame, WebError, WebForm, WebResult, lines, page, see_other, when};
+use super::{Frame, Member, WebError, WebForm, WebResult, lines, page, see_other, when};
 use crate::api::extract::parse_id;
 use crate::api::search::{bank_error, filters};
 use crate::auth::Auth;
@@ -76,7 +76,7 @@ fn row_of(q: Question) -> Row {
 
 pub async fn index(
     State(state): State<AppState>,
-    auth: Auth,
+    Member(auth): Member,
     Query(query): Query<BrowseQuery>,
 ) -> WebResult {
     auth.require(Action::ReadBank, "read the question bank")?;
@@ -219,7 +219,11 @@ async fn link(
     }
 }
 
-pub async fn show(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> WebResult {
+pub async fn show(
+    State(state): State<AppState>,
+    Member(auth): Member,
+    Path(id): Path<String>,
+) -> WebResult {
     auth.require(Action::ReadBank, "read the question bank")?;
     let id = parse_id(&id)?;
     let q = state.store.get_question(auth.org(), id).await?;
@@ -397,7 +401,7 @@ fn kinds() -> Vec<&'static str> {
     QuestionKind::ALL.iter().map(|k| k.as_str()).collect()
 }
 
-pub async fn new_form(auth: Auth) -> WebResult {
+pub async fn new_form(Member(auth): Member) -> WebResult {
     auth.require(Action::EditBank, "add questions")?;
     let form = EditForm {
         kind: "technical".into(),
@@ -419,7 +423,7 @@ pub async fn new_form(auth: Auth) -> WebResult {
 
 pub async fn create(
     State(state): State<AppState>,
-    auth: Auth,
+    Member(auth): Member,
     WebForm(form): WebForm<EditForm>,
 ) -> WebResult {
     auth.require(Action::EditBank, "add questions")?;
@@ -457,7 +461,7 @@ pub async fn create(
 
 pub async fn edit_form(
     State(state): State<AppState>,
-    auth: Auth,
+    Member(auth): Member,
     Path(id): Path<String>,
 ) -> WebResult {
     auth.require(Action::EditBank, "edit questions")?;
@@ -479,7 +483,7 @@ pub async fn edit_form(
 
 pub async fn save(
     State(state): State<AppState>,
-    auth: Auth,
+    Member(auth): Member,
     Path(id): Path<String>,
     WebForm(form): WebForm<EditForm>,
 ) -> WebResult {
@@ -570,7 +574,7 @@ pub struct DeleteForm {
 
 pub async fn delete(
     State(state): State<AppState>,
-    auth: Auth,
+    Member(auth): Member,
     Path(id): Path<String>,
     WebForm(f): WebForm<DeleteForm>,
 ) -> WebResult {

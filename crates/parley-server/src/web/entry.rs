@@ -1,8 +1,8 @@
 //! The ways in: the home redirect, first-run setup, login and logout, and joining by invitation.
 
-use super::{WebError, WebForm, WebResult, page, see_other};
+use super::{Member, WebError, WebForm, WebResult, page, see_other};
 use crate::api::account::accept_invitation;
-use crate::auth::{self, Auth, Via, authenticate, session_set_cookie};
+use crate::auth::{self, Via, authenticate, session_set_cookie};
 use crate::error::ApiError;
 use crate::secrets::{hash_password, hash_secret};
 use crate::state::AppState;
@@ -194,7 +194,7 @@ pub struct CsrfOnly {
 
 pub async fn logout(
     State(state): State<AppState>,
-    auth: Auth,
+    Member(auth): Member,
     WebForm(f): WebForm<CsrfOnly>,
 ) -> WebResult {
     auth.check_form_csrf(&f.csrf)?;

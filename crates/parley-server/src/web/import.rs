@@ -2,7 +2,7 @@
 //! only the confirmation writes — exactly the files that were previewed, kept in the database
 //! in between.
 
-use super::{Frame, WebResult, page, see_other};
+use super::{Frame, Member, WebResult, page, see_other};
 use crate::api::bank::parse_all;
 use crate::api::search::bank_error;
 use crate::auth::Auth;
@@ -34,7 +34,7 @@ struct ReportPage {
     upload: Option<String>,
 }
 
-pub async fn form(State(state): State<AppState>, auth: Auth) -> WebResult {
+pub async fn form(State(state): State<AppState>, Member(auth): Member) -> WebResult {
     auth.require(Action::ImportBank, "import questions")?;
     Ok(page(
         StatusCode::OK,
@@ -100,7 +100,11 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     }
 }
 
-pub async fn preview(State(state): State<AppState>, auth: Auth, mp: Multipart) -> WebResult {
+pub async fn preview(
+    State(state): State<AppState>,
+    Member(auth): Member,
+    mp: Multipart,
+) -> WebResult {
     auth.require(Action::ImportBank, "import questions")?;
     let max_mb = state.settings.max_body_bytes / (1024 * 1024);
     let files = match read_upload(&auth, mp).await {
@@ -174,7 +178,7 @@ pub struct ConfirmForm {
 
 pub async fn confirm(
     State(state): State<AppState>,
-    auth: Auth,
+    Member(auth): Member,
     Path(upload): Path<String>,
     super::WebForm(f): super::WebForm<ConfirmForm>,
 ) -> WebResult {

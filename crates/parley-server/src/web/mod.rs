@@ -170,6 +170,24 @@ pub async fn not_found() -> Response {
     WebError(ApiError::NotFound).into_response()
 }
 
+/// The signed-in member on a page: without credentials the rejection sends the browser to
+/// the login page instead of answering the API's 401.
+pub struct Member(pub Auth);
+
+impl axum::extract::FromRequestParts<AppState> for Member {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, WebError> {
+        Auth::from_request_parts(parts, state)
+            .await
+            .map(Member)
+            .map_err(WebError)
+    }
+}
+
 /// A posted form (urlencoded) whose rejection is an error page.
 pub struct WebForm<T>(pub T);
 

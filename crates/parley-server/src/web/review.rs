@@ -1,9 +1,8 @@
 //! Reviewing near-duplicate suggestions: merge (keeping every source, answer and history) or
 //! "not a duplicate" (remembered).
 
-use super::{Frame, WebForm, WebResult, page, see_other};
+use super::{Frame, Member, WebForm, WebResult, page, see_other};
 use crate::api::extract::parse_id;
-use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
@@ -20,7 +19,7 @@ struct DuplicatesPage {
     pairs: Vec<Suggestion>,
 }
 
-pub async fn list(State(state): State<AppState>, auth: Auth) -> WebResult {
+pub async fn list(State(state): State<AppState>, Member(auth): Member) -> WebResult {
     auth.require(Action::ReviewDuplicates, "review duplicates")?;
     let open = state.store.open_duplicates(auth.org()).await?;
     let pairs = describe(&state.store, auth.org(), &open)
@@ -46,7 +45,7 @@ pub struct Decision {
 
 pub async fn decide(
     State(state): State<AppState>,
-    auth: Auth,
+    Member(auth): Member,
     WebForm(d): WebForm<Decision>,
 ) -> WebResult {
     auth.require(Action::ReviewDuplicates, "review duplicates")?;
