@@ -226,21 +226,19 @@ pub struct LoggedIn {
 /// address in the database, so the limit holds across nodes; an unknown address costs as
 /// much time as a wrong password and fails the same way.
 pub async fn login(state: &AppState, email: &str, password: &str) -> Result<LoggedIn, ApiError> {
-    let s = &state.settings;
     let key = email.trim().to_lowercase();
-    let now = now_ms();
-    let window = i64::from(s.login_window_seconds) * 1000;
-    let failures = state.store.login_failures(&key, now - window).await?;
-    if failures.len() >= s.login_failures.max(1) as usize {
-        let oldest = failures[failures.len() - s.login_failures.max(1) as usize];
-        let retry_after = u64::try_from((oldest + window - now).max(1000) / 1000).unwrap_or(1);
-        return Err(ApiError::TooManyRequests { retry_after });
-    }
+    // Counted before the check, so attempts sent at once cannot all pass the limit.
+    begin_attempt(state, &key).await?;
     let candidates = match Email::parse(email) {
         Ok(e) => state.store.users_by_email(&e).await?,
         Err(_) => Vec::new(),
     };
     let password = password.to_string();
+    let _slot = state
+        .hash_slots
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
     let matched = tokio::task::spawn_blocking(move || {
         if candidates.is_empty() {
             verify_password(&password, decoy_hash());
@@ -252,11 +250,39 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> Result<Logg
             .map(|(u, _)| u)
     })
     .await?;
+    // The attempt was counted before the check; a success forgets the failures.
     let Some(user) = matched else {
-        state.store.record_login_failure(&key).await?;
         return Err(ApiError::BadCredentials);
     };
     state.store.clear_login_failures(&key).await?;
+    open_session(state, user).await
+}
+
+/// Counts an attempt to prove the password of `key` (an address, lower-cased) against the
+/// limit, before the password is checked: 429 with `Retry-After` when the limit is reached.
+pub async fn begin_attempt(state: &AppState, key: &str) -> Result<(), ApiError> {
+    let s = &state.settings;
+    let now = now_ms();
+    let window = i64::from(s.login_window_seconds) * 1000;
+    let max = s.login_failures.max(1);
+    match state
+        .store
+        .begin_password_attempt(key, now - window, max)
+        .await?
+    {
+        Ok(()) => Ok(()),
+        Err(recent) => {
+            let oldest = recent[recent.len() - max as usize];
+            let retry_after = u64::try_from((oldest + window - now).max(1000) / 1000).unwrap_or(1);
+            Err(ApiError::TooManyRequests { retry_after })
+        }
+    }
+}
+
+/// A new session for `user` (after a login, a setup or accepting an invitation).
+pub async fn open_session(state: &AppState, user: User) -> Result<LoggedIn, ApiError> {
+    let now = now_ms();
+    let s = &state.settings;
     let (session_id, csrf) = (random_code(), random_code());
     let expires = now + i64::from(s.session_hours) * 3_600_000;
     state

@@ -70,12 +70,15 @@ impl IntoResponse for Reply {
 
 /// Runs `op` once per (member, key): with no key it simply runs. `request` identifies the
 /// request (method, path and body), so a key reused for another request is refused (422).
-/// Server errors are not kept, so a retry after one runs the operation again.
+/// Server errors are not kept, so a retry after one runs the operation again. The body fields
+/// named in `secrets` are answered once and stored as null: a copy of the database holds no
+/// secret, and a replay says the secret was already shown.
 pub async fn once<F>(
     state: &AppState,
     auth: &Auth,
     headers: &HeaderMap,
     request: &[u8],
+    secrets: &[&str],
     op: F,
 ) -> Result<Response, ApiError>
 where
@@ -106,13 +109,28 @@ where
         }
         Err(e) => Reply::from_error(&e),
     };
+    let mut kept_form = Reply {
+        status: reply.status,
+        headers: reply.headers.clone(),
+        body: reply.body.clone(),
+    };
+    if let Some(fields) = kept_form.body.as_object_mut() {
+        for f in secrets {
+            if let Some(v) = fields.get_mut(*f) {
+                *v = serde_json::Value::Null;
+            }
+        }
+    }
     let stored = StoredReply {
         request_hash: hash.clone(),
         status: reply.status,
-        body: serde_json::to_string(&reply).map_err(|e| ApiError::Internal(e.into()))?,
+        body: serde_json::to_string(&kept_form).map_err(|e| ApiError::Internal(e.into()))?,
     };
-    // A racing twin may have stored its reply first; then both callers get that one.
+    // A racing twin may have stored its reply first; then this caller gets that one.
     let kept = state.store.store_reply(auth.user.id, key, &stored).await?;
+    if kept == stored {
+        return Ok(reply.into_response());
+    }
     replay(kept, &hash)
 }
 

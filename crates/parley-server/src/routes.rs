@@ -49,6 +49,10 @@ pub fn router(state: AppState) -> Router {
             get(account::invitations).post(account::invite),
         )
         .route("/invitations/accept", post(account::accept))
+        .route(
+            "/invitations/{id}",
+            axum::routing::delete(account::revoke_invitation),
+        )
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed);
 

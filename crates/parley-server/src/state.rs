@@ -10,6 +10,9 @@ use parley_grade::{Encode, Grader};
 use parley_store::Store;
 use std::sync::{Arc, Mutex};
 
+/// Password hashes computed at once, per process.
+const HASH_SLOTS: usize = 4;
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
@@ -26,6 +29,9 @@ pub struct AppState {
     pub indexes: Arc<LiveIndexes>,
     /// The answer grader (semantic with the model, words only without).
     pub grader: Arc<Grader>,
+    /// Password hashes computed at once: each takes 19 MiB and a core for ~30 ms, so a flood
+    /// of logins waits here instead of exhausting memory.
+    pub hash_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -33,6 +39,7 @@ impl AppState {
         AppState {
             indexes: Arc::new(LiveIndexes::new(store.clone(), None)),
             grader: Arc::new(Grader::new(None)),
+            hash_slots: Arc::new(tokio::sync::Semaphore::new(HASH_SLOTS)),
             store,
             limiter: Arc::new(Limiter::new(settings.rate_per_second, settings.rate_burst)),
             settings: Arc::new(settings),

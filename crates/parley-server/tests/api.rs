@@ -17,6 +17,9 @@ on_both_backends!(
     an_invitation_makes_one_account_with_its_role,
     answers_are_graded_against_given_texts_or_a_bank_question,
     uploads_import_all_or_nothing_and_duplicates_are_reviewed,
+    password_guesses_sent_at_once_are_still_limited,
+    secrets_are_answered_once_and_never_stored,
+    invitations_can_be_withdrawn_and_die_with_their_authors_right,
 );
 
 async fn questions_are_created_read_edited_listed_and_deleted(db: Db) {
@@ -917,5 +920,170 @@ async fn uploads_import_all_or_nothing_and_duplicates_are_reviewed(db: Db) {
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    app.stop().await;
+}
+
+async fn password_guesses_sent_at_once_are_still_limited(db: Db) {
+    let Some(app) = TestApp::spawn(db, |s| s.login_failures = 3).await else {
+        return;
+    };
+    let acme = app.org("acme").await;
+    let (ann, _) = app.member(&acme, Role::Interviewer).await;
+    let guesses = (0..12).map(|i| {
+        let rb = app
+            .req(Method::POST, "/api/v1/session")
+            .json(&json!({"email": ann.email.as_str(), "password": format!("guess number {i}")}));
+        async move { send(rb).await.0 }
+    });
+    let statuses = futures_join_all(guesses).await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let limited = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, limited), (3, 9), "{statuses:?}");
+    app.stop().await;
+
+    // A wrong current password counts too: a stolen session cannot guess its way in.
+    let Some(app) = TestApp::spawn(db, |s| s.login_failures = 2).await else {
+        return;
+    };
+    let acme = app.org("acme").await;
+    let (_, token) = app.member(&acme, Role::Interviewer).await;
+    let change = || {
+        app.as_(&token, Method::PUT, "/api/v1/me/password").json(
+            &json!({"current_password": "a wrong guess", "new_password": "a brand new password"}),
+        )
+    };
+    assert_eq!(send(change()).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(send(change()).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(send(change()).await.0, StatusCode::TOO_MANY_REQUESTS);
+    app.stop().await;
+}
+
+/// Runs the futures at once and collects their outputs in order.
+async fn futures_join_all<F: std::future::Future + Send + 'static>(
+    fs: impl Iterator<Item = F>,
+) -> Vec<F::Output>
+where
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = fs.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}
+
+async fn secrets_are_answered_once_and_never_stored(db: Db) {
+    let Some(app) = TestApp::spawn(db, |_| {}).await else {
+        return;
+    };
+    let acme = app.org("acme").await;
+    let (admin, token) = app.member(&acme, Role::Admin).await;
+    let create = || {
+        app.as_(&token, Method::POST, "/api/v1/tokens")
+            .header("Idempotency-Key", "t-1")
+            .json(&json!({"name": "ci"}))
+    };
+    let (s, _, first) = send(create()).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let secret = first["token"].as_str().unwrap().to_string();
+    assert!(secret.starts_with("parley_"));
+    let (s, _, again) = send(create()).await;
+    assert_eq!(
+        (s, &again["id"], &again["token"]),
+        (StatusCode::CREATED, &first["id"], &json!(null)),
+        "the same token, its secret not shown twice"
+    );
+    let stored = app
+        .store
+        .stored_reply(admin.id, "t-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !stored.body.contains(&secret),
+        "the secret is not kept in the database"
+    );
+    let (s, _, _) = send(app.as_(&secret, Method::GET, "/api/v1/me")).await;
+    assert_eq!(s, StatusCode::OK, "the token works");
+
+    let (_, _, inv) = send(
+        app.as_(&token, Method::POST, "/api/v1/invitations")
+            .header("Idempotency-Key", "i-1")
+            .json(&json!({"role": "candidate"})),
+    )
+    .await;
+    let code = inv["code"].as_str().unwrap().to_string();
+    let stored = app
+        .store
+        .stored_reply(admin.id, "i-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!stored.body.contains(&code), "nor an invitation code");
+    app.stop().await;
+}
+
+async fn invitations_can_be_withdrawn_and_die_with_their_authors_right(db: Db) {
+    let Some(app) = TestApp::spawn(db, |_| {}).await else {
+        return;
+    };
+    let acme = app.org("acme").await;
+    let globex = app.org("globex").await;
+    let (_, owner) = app.member(&acme, Role::Owner).await;
+    let (admin, admin_token) = app.member(&acme, Role::Admin).await;
+    let (_, stranger) = app.member(&globex, Role::Admin).await;
+    let invite = |t: &str| {
+        app.as_(t, Method::POST, "/api/v1/invitations")
+            .json(&json!({"role": "interviewer"}))
+    };
+    let accept = |code: &str| {
+        app.req(Method::POST, "/api/v1/invitations/accept").json(&json!({"code": code, "email": format!("{}@x.test", &code[..8]), "name": "New", "password": "a long new password"}))
+    };
+
+    let (_, _, one) = send(invite(&admin_token)).await;
+    let id = one["id"].as_str().unwrap();
+    let (s, _, _) = send(app.as_(
+        &stranger,
+        Method::DELETE,
+        &format!("/api/v1/invitations/{id}"),
+    ))
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "another organisation's invitation"
+    );
+    let (s, _, _) =
+        send(app.as_(&owner, Method::DELETE, &format!("/api/v1/invitations/{id}"))).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert_eq!(
+        send(accept(one["code"].as_str().unwrap())).await.0,
+        StatusCode::NOT_FOUND,
+        "withdrawn"
+    );
+
+    let (_, _, two) = send(invite(&admin_token)).await;
+    let (s, _, _) = send(
+        app.as_(
+            &owner,
+            Method::PATCH,
+            &format!("/api/v1/members/{}", admin.id),
+        )
+        .json(&json!({"role": "interviewer"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        send(accept(two["code"].as_str().unwrap())).await.0,
+        StatusCode::NOT_FOUND,
+        "its author may no longer invite"
+    );
     app.stop().await;
 }

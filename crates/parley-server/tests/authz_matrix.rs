@@ -204,7 +204,7 @@ fn rows() -> Vec<Row> {
             "/api/v1/duplicates/merge",
             Some(json!({"keep": "{other}", "other": "{id}"})),
             Question,
-            [200, 200, 200, 403, 401],
+            [200, 200, 403, 403, 401],
         ),
         r(
             Method::POST,

@@ -360,6 +360,18 @@ impl Store {
         Ok(user)
     }
 
+    /// Withdraws open invitation `id` of `org`; an accepted or foreign one is `Missing`.
+    pub async fn revoke_invitation(&self, org: OrgId, id: InvitationId) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let n = on!(&mut tx, c => sqlx::query("DELETE FROM invitations WHERE org_id = $1 AND id = $2 AND accepted_at IS NULL")
+            .bind(org.to_string()).bind(id.to_string()).execute(c).await.map(|r| r.rows_affected()))?;
+        tx.commit().await?;
+        if n == 0 {
+            return Err(StoreError::Missing("invitation"));
+        }
+        Ok(())
+    }
+
     /// The invitations of `org`, newest first.
     pub async fn invitations_of(&self, org: OrgId) -> Result<Vec<Invitation>, StoreError> {
         let sql = concat!(
@@ -384,7 +396,11 @@ async fn open_invitation_in(
     let sql = concat!(
         "SELECT ",
         invitation_columns!(),
-        " FROM invitations WHERE code_hash = $1 AND accepted_at IS NULL AND expires_at > $2"
+        " FROM invitations i WHERE code_hash = $1 AND accepted_at IS NULL AND expires_at > $2",
+        // An invitation lives only as long as its author may still invite: removed or demoted,
+        // their open links die with their right.
+        " AND EXISTS (SELECT 1 FROM users u WHERE u.id = i.created_by AND u.org_id = i.org_id",
+        " AND u.role IN ('owner', 'admin'))"
     );
     let row: Option<InvitationRow> =
         on!(tx, c => sqlx::query_as(sql).bind(code_hash).bind(now_ms()).fetch_optional(c).await)?;

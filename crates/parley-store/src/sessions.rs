@@ -192,6 +192,37 @@ impl Store {
         Ok(())
     }
 
+    /// Counts an attempt to prove a password for `key` before it is checked, atomically: with
+    /// `max` attempts already since `since`, nothing is noted and the times of those attempts
+    /// are returned (`Err`) so the caller can say when to retry. Attempts run in parallel cannot
+    /// all slip under the limit. A successful attempt is forgotten with
+    /// `clear_login_failures`.
+    pub async fn begin_password_attempt(
+        &self,
+        key: &str,
+        since: i64,
+        max: u32,
+    ) -> Result<Result<(), Vec<i64>>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        if let crate::db::Tx::Postgres(c) = &mut tx {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                .bind(format!("parley login {key}"))
+                .execute(&mut **c)
+                .await?;
+        }
+        let sql = "SELECT failed_at FROM login_failures WHERE login_key = $1 AND failed_at >= $2 ORDER BY failed_at";
+        let recent: Vec<i64> =
+            on!(&mut tx, c => sqlx::query_scalar(sql).bind(key).bind(since).fetch_all(c).await)?;
+        if recent.len() >= max.max(1) as usize {
+            tx.rollback().await?;
+            return Ok(Err(recent));
+        }
+        on!(&mut tx, c => sqlx::query("INSERT INTO login_failures (login_key, failed_at) VALUES ($1, $2)")
+            .bind(key).bind(now_ms()).execute(c).await.map(|_| ()))?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
     /// Notes a failed login for `key` (the address tried).
     pub async fn record_login_failure(&self, key: &str) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;

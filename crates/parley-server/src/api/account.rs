@@ -168,13 +168,23 @@ pub async fn change_password_of(
     new: &str,
 ) -> Result<(), ApiError> {
     let new = NewPassword::parse(new)?;
+    // A wrong current password counts like a failed login: a stolen session cannot guess its
+    // way to the password.
+    let key = auth.user.email.as_str().to_string();
+    auth::begin_attempt(state, &key).await?;
     let stored = state.store.password_hash(auth.org(), auth.user.id).await?;
     let current = current.to_string();
+    let _slot = state
+        .hash_slots
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
     let hashed = tokio::task::spawn_blocking(move || {
         verify_password(&current, &stored).then(|| hash_password(new.expose()))
     })
     .await?
     .ok_or(ApiError::Invalid("the current password is wrong".into()))?;
+    state.store.clear_login_failures(&key).await?;
     let keep = match &auth.via {
         Via::Session { id_hash, .. } => Some(id_hash.as_str()),
         Via::Token => None,
@@ -268,7 +278,8 @@ pub async fn create_token(
             },
         )
     };
-    idempotency::once(&state, &auth, &headers, &request, op).await
+    // The secret is shown once: a replay returns the token without it.
+    idempotency::once(&state, &auth, &headers, &request, &["token"], op).await
 }
 
 /// Revoke one of your tokens.
@@ -376,7 +387,7 @@ pub async fn invite(
             },
         )
     };
-    idempotency::once(&state, &auth, &headers, &request, op).await
+    idempotency::once(&state, &auth, &headers, &request, &["code", "link"], op).await
 }
 
 /// Creates an invitation of `auth`'s organisation for `role` (and `email`, when given): the
@@ -475,6 +486,11 @@ pub async fn accept_invitation(
     let code_hash = hash_secret(code.trim());
     // Checked before the slow hash, so a wrong code answers at once.
     state.store.open_invitation(&code_hash).await?;
+    let _slot = state
+        .hash_slots
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
     let password_hash =
         tokio::task::spawn_blocking(move || hash_password(password.expose())).await?;
     let new = NewUser {
@@ -553,4 +569,19 @@ pub async fn remove(state: &AppState, auth: &Auth, id: &str) -> Result<(), ApiEr
     let member = manageable(state, auth, id).await?;
     state.store.remove_user(auth.org(), member.id).await?;
     Ok(())
+}
+
+/// Withdraw an open invitation (owners and admins); its link stops working at once.
+#[utoipa::path(delete, path = "/api/v1/invitations/{id}", tag = "members", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn revoke_invitation(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    auth.require(Action::ManageMembers, "manage invitations")?;
+    let id: parley_domain::InvitationId = id.parse().map_err(|_| ApiError::NotFound)?;
+    state.store.revoke_invitation(auth.org(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -308,7 +308,7 @@ pub struct MergeIn {
     pub other: String,
 }
 
-/// Merge two questions (usually a suggested pair).
+/// Merge two questions (usually a suggested pair; owners and admins).
 #[utoipa::path(post, path = "/api/v1/duplicates/merge", tag = "questions", request_body = MergeIn,
     responses((status = 200, body = QuestionOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
@@ -318,7 +318,9 @@ pub async fn merge(
     auth: Auth,
     ApiJson(m): ApiJson<MergeIn>,
 ) -> Result<Json<QuestionOut>, ApiError> {
-    auth.require(Action::ReviewDuplicates, "review duplicates")?;
+    // A merge removes a question (its content and history live on under the one kept), so it
+    // takes the right to delete.
+    auth.require(Action::DeleteQuestion, "merge questions")?;
     let q = state
         .store
         .merge_questions(

@@ -16,7 +16,7 @@ use utoipa::{Modify, OpenApi};
         bank::sections, bank::tags, bank::import, bank::duplicates, bank::merge, bank::dismiss,
         account::login, account::logout, account::me, account::change_password,
         account::tokens, account::create_token, account::revoke_token,
-        account::members, account::set_role, account::remove_member, account::invite, account::invitations, account::accept,
+        account::members, account::set_role, account::remove_member, account::invite, account::invitations, account::revoke_invitation, account::accept,
     ),
     components(schemas(ErrorBody, ErrorDetail, account::RoleName, search::SearchModeName)),
     modifiers(&Security),

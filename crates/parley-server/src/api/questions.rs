@@ -326,7 +326,7 @@ pub async fn create(
             .header(header::LOCATION, location)
             .header(header::ETAG, tag))
     };
-    idempotency::once(&state, &auth, &headers, &request, op).await
+    idempotency::once(&state, &auth, &headers, &request, &[], op).await
 }
 
 /// Edit a question. `If-Match` must carry the ETag you read; a stale one gets 412 and

@@ -100,6 +100,11 @@ pub async fn setup(
         Ok(v) => v,
         Err(e) => return Ok(again(e.to_string())),
     };
+    let _slot = state
+        .hash_slots
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
     let password_hash =
         tokio::task::spawn_blocking(move || hash_password(password.expose())).await?;
     let owner = NewUser {
@@ -108,7 +113,7 @@ pub async fn setup(
         role: Role::Owner,
         password_hash,
     };
-    state
+    let (_, user) = state
         .store
         .set_up_instance(&state.setup_org, &org_name, &owner)
         .await?;
@@ -117,7 +122,7 @@ pub async fn setup(
         .lock()
         .unwrap_or_else(|p| p.into_inner()) = None;
     tracing::info!(org = %org_name, "instance set up");
-    let done = auth::login(&state, email.as_str(), &f.password).await?;
+    let done = auth::open_session(&state, user).await?;
     Ok(signed_in(&state, &done.session_id, "/questions"))
 }
 
@@ -255,7 +260,9 @@ pub async fn join(
     auth::refuse_cross_site(&headers, &state.settings.base_url())?;
     match accept_invitation(&state, &code, &f.email, &f.name, &f.password).await {
         Ok(user) => {
-            let done = auth::login(&state, user.email.as_str(), &f.password).await?;
+            // The account just made, even when the same address and password open an older
+            // one in another organisation.
+            let done = auth::open_session(&state, user.clone()).await?;
             let to = if user.role == Role::Candidate {
                 "/account"
             } else {

@@ -54,6 +54,7 @@ pub async fn decide(
     let by = auth.user.email.as_str();
     match d.action.as_str() {
         "merge" => {
+            auth.require(Action::DeleteQuestion, "merge questions")?;
             state
                 .store
                 .merge_questions(auth.org(), keep, other, by)
