@@ -279,6 +279,23 @@ pub async fn begin_attempt(state: &AppState, key: &str) -> Result<(), ApiError> 
     }
 }
 
+/// The argon2id hash of `password`, computed off the async workers and at most
+/// `HASH_SLOTS` at once per process.
+pub async fn hash_bounded(
+    state: &AppState,
+    password: parley_domain::NewPassword,
+) -> Result<String, ApiError> {
+    let _slot = state
+        .hash_slots
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(
+        tokio::task::spawn_blocking(move || crate::secrets::hash_password(password.expose()))
+            .await?,
+    )
+}
+
 /// A new session for `user` (after a login, a setup or accepting an invitation).
 pub async fn open_session(state: &AppState, user: User) -> Result<LoggedIn, ApiError> {
     let now = now_ms();

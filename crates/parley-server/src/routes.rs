@@ -1,6 +1,6 @@
 //! Every route of the server, in one place.
 
-use crate::api::{account, bank, grade, openapi, questions, search};
+use crate::api::{account, bank, grade, members, openapi, questions, search};
 use crate::error::ApiError;
 use crate::ops;
 use crate::state::AppState;
@@ -39,19 +39,19 @@ pub fn router(state: AppState) -> Router {
         .route("/me/password", put(account::change_password))
         .route("/tokens", get(account::tokens).post(account::create_token))
         .route("/tokens/{id}", axum::routing::delete(account::revoke_token))
-        .route("/members", get(account::members))
+        .route("/members", get(members::members))
         .route(
             "/members/{id}",
-            axum::routing::patch(account::set_role).delete(account::remove_member),
+            axum::routing::patch(members::set_role).delete(members::remove_member),
         )
         .route(
             "/invitations",
-            get(account::invitations).post(account::invite),
+            get(members::invitations).post(members::invite),
         )
-        .route("/invitations/accept", post(account::accept))
+        .route("/invitations/accept", post(members::accept))
         .route(
             "/invitations/{id}",
-            axum::routing::delete(account::revoke_invitation),
+            axum::routing::delete(members::revoke_invitation),
         )
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed);

@@ -10,7 +10,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use parley_bank::import::{FileError, Report, import_documents, near_duplicates_of};
+use parley_bank::import::{FileError, Imported, Report, import_documents, near_duplicates_of};
 use parley_bank::near_dups::{Suggestion, describe};
 use parley_docs::{ParsedDocument, ReadOptions, parse_document};
 use parley_domain::Action;
@@ -243,27 +243,41 @@ pub async fn import(
     )
     .await
     .map_err(bank_error)?;
+    let report = if dry_run {
+        imported.report
+    } else {
+        after_import(&state, &auth, imported).await?
+    };
+    Ok(Json(report.into()))
+}
+
+/// What follows an import that wrote (the API's and the web's): it is counted, and the
+/// questions it added are checked for near-duplicates (recorded as suggestions) when the model
+/// is there.
+pub async fn after_import(
+    state: &AppState,
+    auth: &Auth,
+    imported: Imported,
+) -> Result<Report, ApiError> {
+    state.metrics.add(
+        "parley_imported_questions_total",
+        "Questions added by imports through the web and the API.",
+        imported.report.added as u64,
+    );
     let mut report = imported.report;
-    if !dry_run {
-        state.metrics.add(
-            "parley_imported_questions_total",
-            "Questions added by imports through the web and the API.",
-            report.added as u64,
-        );
-        if state.indexes.semantic() {
-            let index = state
-                .indexes
-                .current(auth.org())
+    if state.indexes.semantic() {
+        let index = state
+            .indexes
+            .current(auth.org())
+            .await
+            .map_err(bank_error)?;
+        let index = index.read().await;
+        report.near_duplicates =
+            near_duplicates_of(&state.store, auth.org(), &index, &imported.added)
                 .await
                 .map_err(bank_error)?;
-            let index = index.read().await;
-            report.near_duplicates =
-                near_duplicates_of(&state.store, auth.org(), &index, &imported.added)
-                    .await
-                    .map_err(bank_error)?;
-        }
     }
-    Ok(Json(report.into()))
+    Ok(report)
 }
 
 pub fn multipart_error(state: &AppState, e: axum::extract::multipart::MultipartError) -> ApiError {

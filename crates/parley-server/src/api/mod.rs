@@ -5,6 +5,7 @@ pub mod account;
 pub mod bank;
 pub mod extract;
 pub mod grade;
+pub mod members;
 pub mod openapi;
 pub mod questions;
 pub mod search;

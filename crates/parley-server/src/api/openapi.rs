@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations and the API's types, so
 //! it cannot drift from the code that serves it.
 
-use super::{account, bank, grade, questions, search};
+use super::{account, bank, grade, members, questions, search};
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -16,7 +16,7 @@ use utoipa::{Modify, OpenApi};
         bank::sections, bank::tags, bank::import, bank::duplicates, bank::merge, bank::dismiss,
         account::login, account::logout, account::me, account::change_password,
         account::tokens, account::create_token, account::revoke_token,
-        account::members, account::set_role, account::remove_member, account::invite, account::invitations, account::revoke_invitation, account::accept,
+        members::members, members::set_role, members::remove_member, members::invite, members::invitations, members::revoke_invitation, members::accept,
     ),
     components(schemas(ErrorBody, ErrorDetail, account::RoleName, search::SearchModeName)),
     modifiers(&Security),

@@ -2,7 +2,8 @@
 //! members and invitations.
 
 use super::{Frame, Member, WebForm, WebResult, page, when};
-use crate::api::account::{change_password_of, change_role, new_invitation};
+use crate::api::account::change_password_of;
+use crate::api::members::{change_role, new_invitation};
 use crate::auth::{self, Auth};
 use crate::error::ApiError;
 use crate::secrets::{hash_secret, new_token};
@@ -325,7 +326,7 @@ pub async fn remove(
     WebForm(f): WebForm<CsrfForm>,
 ) -> WebResult {
     auth.check_form_csrf(&f.csrf)?;
-    match crate::api::account::remove(&state, &auth, &id).await {
+    match crate::api::members::remove(&state, &auth, &id).await {
         Ok(()) if id == auth.user.id.to_string() => Ok(super::see_other("/login")),
         Ok(()) => {
             render(

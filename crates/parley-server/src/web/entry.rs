@@ -1,10 +1,10 @@
 //! The ways in: the home redirect, first-run setup, login and logout, and joining by invitation.
 
 use super::{Member, WebError, WebForm, WebResult, page, see_other};
-use crate::api::account::accept_invitation;
+use crate::api::members::accept_invitation;
 use crate::auth::{self, Via, authenticate, session_set_cookie};
 use crate::error::ApiError;
-use crate::secrets::{hash_password, hash_secret};
+use crate::secrets::hash_secret;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -100,13 +100,7 @@ pub async fn setup(
         Ok(v) => v,
         Err(e) => return Ok(again(e.to_string())),
     };
-    let _slot = state
-        .hash_slots
-        .acquire()
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    let password_hash =
-        tokio::task::spawn_blocking(move || hash_password(password.expose())).await?;
+    let password_hash = auth::hash_bounded(&state, password).await?;
     let owner = NewUser {
         email: email.clone(),
         name,

@@ -3,7 +3,7 @@
 //! in between.
 
 use super::{Frame, Member, WebResult, page, see_other};
-use crate::api::bank::parse_all;
+use crate::api::bank::{after_import, parse_all};
 use crate::api::search::bank_error;
 use crate::auth::Auth;
 use crate::error::ApiError;
@@ -11,7 +11,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
-use parley_bank::import::{Report, import_documents, near_duplicates_of};
+use parley_bank::import::{Report, import_documents};
 use parley_domain::Action;
 
 /// Files per upload.
@@ -204,24 +204,7 @@ pub async fn confirm(
     .await
     .map_err(bank_error)?;
     state.store.delete_upload(auth.org(), &upload).await?;
-    state.metrics.add(
-        "parley_imported_questions_total",
-        "Questions added by imports through the web.",
-        imported.report.added as u64,
-    );
-    let mut report = imported.report;
-    if state.indexes.semantic() {
-        let index = state
-            .indexes
-            .current(auth.org())
-            .await
-            .map_err(bank_error)?;
-        let index = index.read().await;
-        report.near_duplicates =
-            near_duplicates_of(&state.store, auth.org(), &index, &imported.added)
-                .await
-                .map_err(bank_error)?;
-    }
+    let report = after_import(&state, &auth, imported).await?;
     if report.added == 0 && report.near_duplicates.is_empty() {
         return Ok(see_other("/questions"));
     }
