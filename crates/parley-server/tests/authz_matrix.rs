@@ -21,6 +21,8 @@ enum Target {
     Token,
     /// An interviewer of the organisation.
     Member,
+    /// An open invitation of the organisation.
+    Invitation,
 }
 
 struct Row {
@@ -286,6 +288,13 @@ fn rows() -> Vec<Row> {
         ),
         r(
             Method::POST,
+            "/account/invitations/{id}/withdraw",
+            Some(json!({"csrf": ""})),
+            Invitation,
+            [200, 200, 403, 403, 303],
+        ),
+        r(
+            Method::POST,
             "/account/members/{id}/remove",
             Some(json!({"csrf": ""})),
             Member,
@@ -358,6 +367,34 @@ async fn every_endpoint_role_and_organisation_cell_holds(db: Db) {
                     Some(question(&app, &acme, &mut n).await),
                     Some(question(&app, &globex, &mut n).await),
                 ),
+                Target::Invitation => {
+                    let mut ids = Vec::new();
+                    for org in [&acme, &globex] {
+                        let owner = app
+                            .store
+                            .users_of(org.id)
+                            .await
+                            .unwrap()
+                            .into_iter()
+                            .find(|u| u.role == Role::Owner)
+                            .unwrap();
+                        let code = new_token();
+                        let inv = app
+                            .store
+                            .create_invitation(
+                                org.id,
+                                &hash_secret(&code),
+                                None,
+                                Role::Candidate,
+                                owner.id,
+                                i64::MAX / 2,
+                            )
+                            .await
+                            .unwrap();
+                        ids.push(inv.id.to_string());
+                    }
+                    (Some(ids[0].clone()), Some(ids[1].clone()))
+                }
                 Target::Member => (
                     Some(app.member(&acme, Role::Interviewer).await.0.id.to_string()),
                     Some(

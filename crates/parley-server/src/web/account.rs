@@ -32,6 +32,9 @@ pub struct MemberRow {
 }
 
 pub struct InvitationRow {
+    id: String,
+    /// Still usable, so it can be withdrawn.
+    open: bool,
     role: String,
     email: String,
     expires: String,
@@ -95,6 +98,8 @@ async fn render(
             .await?
             .into_iter()
             .map(|i| InvitationRow {
+                id: i.id.to_string(),
+                open: i.accepted_at.is_none() && i.expires_at > now,
                 role: i.role.to_string(),
                 email: i
                     .email
@@ -132,12 +137,13 @@ async fn render(
     ))
 }
 
-/// The account page again, with `e` said at its top.
+/// The account page again, with `e` said at its top (and its status: 422 for bad input,
+/// 409 for a refusal such as demoting the last owner).
 async fn refuse(state: &AppState, auth: &Auth, e: ApiError) -> WebResult {
     render(
         state,
         auth,
-        StatusCode::UNPROCESSABLE_ENTITY,
+        e.status(),
         Frame::of(auth),
         None,
         Some(e.to_string()),
@@ -342,4 +348,25 @@ pub async fn remove(
         Err(e @ ApiError::Conflict(_)) => refuse(&state, &auth, e).await,
         Err(e) => Err(e.into()),
     }
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Member(auth): Member,
+    Path(id): Path<String>,
+    WebForm(f): WebForm<CsrfForm>,
+) -> WebResult {
+    auth.check_form_csrf(&f.csrf)?;
+    auth.require(Action::ManageMembers, "manage invitations")?;
+    let id: parley_domain::InvitationId = id.parse().map_err(|_| ApiError::NotFound)?;
+    state.store.revoke_invitation(auth.org(), id).await?;
+    render(
+        &state,
+        &auth,
+        StatusCode::OK,
+        Frame::of(&auth).with_notice("Invitation withdrawn; its link no longer works."),
+        None,
+        None,
+    )
+    .await
 }

@@ -46,6 +46,10 @@ pub fn routes() -> Router<AppState> {
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/account/invitations", post(account::invite))
+        .route(
+            "/account/invitations/{id}/withdraw",
+            post(account::withdraw),
+        )
         .route("/account/members/{id}/role", post(account::role))
         .route("/account/members/{id}/remove", post(account::remove))
 }
