@@ -1,7 +1,7 @@
 //! The account page: password change, personal API tokens, and (for owners and admins) the
 //! members and invitations.
 
-use super::{Frame, Member, WebForm, WebResult, page, when};
+use super::{CsrfForm, Frame, Member, WebForm, WebResult, page, when};
 use crate::api::account::change_password_of;
 use crate::api::members::{change_role, new_invitation};
 use crate::auth::{self, Auth};
@@ -137,6 +137,19 @@ async fn render(
     ))
 }
 
+/// The account page again after a change, with `message` said at its top.
+async fn notice(state: &AppState, auth: &Auth, message: impl Into<String>) -> WebResult {
+    render(
+        state,
+        auth,
+        StatusCode::OK,
+        Frame::of(auth).with_notice(message),
+        None,
+        None,
+    )
+    .await
+}
+
 /// The account page again, with `e` said at its top (and its status: 422 for bad input,
 /// 409 for a refusal such as demoting the last owner).
 async fn refuse(state: &AppState, auth: &Auth, e: ApiError) -> WebResult {
@@ -232,11 +245,6 @@ pub async fn create_token(
     .await
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 pub async fn revoke_token(
     State(state): State<AppState>,
     Member(auth): Member,
@@ -246,15 +254,7 @@ pub async fn revoke_token(
     auth.check_form_csrf(&f.csrf)?;
     let id: TokenId = id.parse().map_err(|_| ApiError::NotFound)?;
     state.store.revoke_token(auth.user.id, id).await?;
-    render(
-        &state,
-        &auth,
-        StatusCode::OK,
-        Frame::of(&auth).with_notice("Token revoked."),
-        None,
-        None,
-    )
-    .await
+    notice(&state, &auth, "Token revoked.").await
 }
 
 #[derive(Deserialize)]
@@ -309,17 +309,7 @@ pub async fn role(
     auth.check_form_csrf(&f.csrf)?;
     let role: Role = f.role.parse()?;
     match change_role(&state, &auth, &id, role).await {
-        Ok(u) => {
-            render(
-                &state,
-                &auth,
-                StatusCode::OK,
-                Frame::of(&auth).with_notice(format!("{} is now {}.", u.name, u.role)),
-                None,
-                None,
-            )
-            .await
-        }
+        Ok(u) => notice(&state, &auth, format!("{} is now {}.", u.name, u.role)).await,
         Err(e @ ApiError::Conflict(_)) => refuse(&state, &auth, e).await,
         Err(e) => Err(e.into()),
     }
@@ -334,17 +324,7 @@ pub async fn remove(
     auth.check_form_csrf(&f.csrf)?;
     match crate::api::members::remove(&state, &auth, &id).await {
         Ok(()) if id == auth.user.id.to_string() => Ok(super::see_other("/login")),
-        Ok(()) => {
-            render(
-                &state,
-                &auth,
-                StatusCode::OK,
-                Frame::of(&auth).with_notice("Member removed."),
-                None,
-                None,
-            )
-            .await
-        }
+        Ok(()) => notice(&state, &auth, "Member removed.").await,
         Err(e @ ApiError::Conflict(_)) => refuse(&state, &auth, e).await,
         Err(e) => Err(e.into()),
     }
@@ -360,13 +340,10 @@ pub async fn withdraw(
     auth.require(Action::ManageMembers, "manage invitations")?;
     let id: parley_domain::InvitationId = id.parse().map_err(|_| ApiError::NotFound)?;
     state.store.revoke_invitation(auth.org(), id).await?;
-    render(
+    notice(
         &state,
         &auth,
-        StatusCode::OK,
-        Frame::of(&auth).with_notice("Invitation withdrawn; its link no longer works."),
-        None,
-        None,
+        "Invitation withdrawn; its link no longer works.",
     )
     .await
 }

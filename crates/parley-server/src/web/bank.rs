@@ -2,7 +2,7 @@
 //! with its guidance, sources, history and look-alikes, and adding, editing (with conflict
 //! detection that keeps the editor's text) and deleting questions.
 
-use super::{Frame, Member, WebError, WebForm, WebResult, lines, page, see_other, when};
+use super::{CsrfForm, Frame, Member, WebError, WebForm, WebResult, lines, page, see_other, when};
 use crate::api::extract::parse_id;
 use crate::api::search::{bank_error, filters};
 use crate::auth::Auth;
@@ -567,16 +567,11 @@ pub async fn save(
     }
 }
 
-#[derive(Deserialize)]
-pub struct DeleteForm {
-    csrf: String,
-}
-
 pub async fn delete(
     State(state): State<AppState>,
     Member(auth): Member,
     Path(id): Path<String>,
-    WebForm(f): WebForm<DeleteForm>,
+    WebForm(f): WebForm<CsrfForm>,
 ) -> WebResult {
     auth.require(Action::DeleteQuestion, "delete questions")?;
     auth.check_form_csrf(&f.csrf)?;

@@ -1,6 +1,6 @@
 //! The ways in: the home redirect, first-run setup, login and logout, and joining by invitation.
 
-use super::{Member, WebError, WebForm, WebResult, page, see_other};
+use super::{CsrfForm, Member, WebError, WebForm, WebResult, page, see_other};
 use crate::api::members::accept_invitation;
 use crate::auth::{self, Via, authenticate, session_set_cookie};
 use crate::error::ApiError;
@@ -186,15 +186,10 @@ fn signed_in(state: &AppState, session_id: &str, to: &str) -> Response {
     r
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    csrf: String,
-}
-
 pub async fn logout(
     State(state): State<AppState>,
     Member(auth): Member,
-    WebForm(f): WebForm<CsrfOnly>,
+    WebForm(f): WebForm<CsrfForm>,
 ) -> WebResult {
     auth.check_form_csrf(&f.csrf)?;
     if let Via::Session { id_hash, .. } = &auth.via {

@@ -2,7 +2,7 @@
 //! only the confirmation writes — exactly the files that were previewed, kept in the database
 //! in between.
 
-use super::{Frame, Member, WebResult, page, see_other};
+use super::{CsrfForm, Frame, Member, WebResult, page, see_other};
 use crate::api::bank::{after_import, parse_all};
 use crate::api::search::bank_error;
 use crate::auth::Auth;
@@ -171,16 +171,11 @@ pub async fn preview(
     ))
 }
 
-#[derive(serde::Deserialize)]
-pub struct ConfirmForm {
-    csrf: String,
-}
-
 pub async fn confirm(
     State(state): State<AppState>,
     Member(auth): Member,
     Path(upload): Path<String>,
-    super::WebForm(f): super::WebForm<ConfirmForm>,
+    super::WebForm(f): super::WebForm<CsrfForm>,
 ) -> WebResult {
     auth.require(Action::ImportBank, "import questions")?;
     auth.check_form_csrf(&f.csrf)?;

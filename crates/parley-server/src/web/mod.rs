@@ -218,6 +218,12 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for WebForm<T> {
     }
 }
 
+/// A form that posts nothing but its CSRF token (delete, confirm, sign out, revoke…).
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    pub csrf: String,
+}
+
 /// A redirect after a successful post (303, so a reload does not post again).
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
