@@ -28,6 +28,11 @@ macro_rules! id_type {
                 Self(Uuid::now_v7())
             }
 
+            /// The identifier with this number (fixtures and tests want fixed ids).
+            pub fn from_u128(n: u128) -> Self {
+                Self(Uuid::from_u128(n))
+            }
+
             pub fn as_uuid(&self) -> Uuid {
                 self.0
             }
@@ -64,6 +69,10 @@ id_type!(OrgId, "organisation");
 id_type!(UserId, "user");
 id_type!(InvitationId, "invitation");
 id_type!(TokenId, "API token");
+id_type!(JobRoleId, "role");
+id_type!(CandidateId, "candidate");
+id_type!(KitId, "kit");
+id_type!(InterviewId, "interview");
 
 #[cfg(test)]
 mod tests {

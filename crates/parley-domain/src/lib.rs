@@ -4,16 +4,23 @@
 //! adapters around these types.
 
 pub mod account;
+pub mod experience;
+pub mod hiring;
 pub mod ids;
+pub mod interview;
 pub mod kind;
+pub mod kit;
 pub mod lang;
+pub mod plan;
 pub mod question;
 pub mod taxonomy;
 pub mod text;
 pub mod time;
 
 pub use account::{AccountError, Action, Email, NewPassword, Role};
-pub use ids::{InvitationId, OrgId, QuestionId, TokenId, UserId};
+pub use ids::{
+    CandidateId, InterviewId, InvitationId, JobRoleId, KitId, OrgId, QuestionId, TokenId, UserId,
+};
 pub use kind::QuestionKind;
 pub use lang::Language;
 pub use question::{DomainError, Question, QuestionDraft, Revision, Source};

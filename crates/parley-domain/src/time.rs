@@ -3,6 +3,12 @@
 /// Milliseconds since the epoch as `YYYY-MM-DD HH:MM UTC` (days to civil date after
 /// Howard Hinnant's algorithm, to avoid a date crate for one line of output).
 pub fn utc(ms: i64) -> String {
+    let (y, m, d, h, min, _) = civil(ms);
+    format!("{y:04}-{m:02}-{d:02} {h:02}:{min:02} UTC")
+}
+
+/// Milliseconds since the epoch as (year, month, day, hour, minute, second) in UTC.
+pub fn civil(ms: i64) -> (i64, i64, i64, i64, i64, i64) {
     let secs = ms.div_euclid(1000);
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let z = days + 719_468;
@@ -14,11 +20,13 @@ pub fn utc(ms: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60
-    )
+    (y, m, d, rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// Milliseconds since the epoch as an iCalendar UTC date-time (`20261126T103000Z`).
+pub fn ical(ms: i64) -> String {
+    let (y, m, d, h, min, s) = civil(ms);
+    format!("{y:04}{m:02}{d:02}T{h:02}{min:02}{s:02}Z")
 }
 
 #[cfg(test)]
@@ -29,5 +37,6 @@ mod tests {
         assert_eq!(super::utc(1_795_644_971_129), "2026-11-25 22:16 UTC");
         assert_eq!(super::utc(951_782_400_000 + 61_000), "2000-02-29 00:01 UTC");
         assert_eq!(super::utc(-1), "1969-12-31 23:59 UTC");
+        assert_eq!(super::ical(1_795_644_971_129), "20261125T221611Z");
     }
 }
