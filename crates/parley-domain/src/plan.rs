@@ -319,7 +319,9 @@ fn fits_competency(q: &PoolQuestion, c: &Competency) -> bool {
     ) {
         return false;
     }
-    if q.section.as_deref() == Some(c.key.as_str()) || q.tags.contains(&c.key) {
+    if q.section.as_deref().map(section_key).as_deref() == Some(c.key.as_str())
+        || q.tags.contains(&c.key)
+    {
         return true;
     }
     // A custom competency: every word of its name in the question or its tags.
@@ -331,6 +333,14 @@ fn fits_competency(q: &PoolQuestion, c: &Competency) -> bool {
         let want = words(&c.name);
         !want.is_empty() && want.iter().all(|w| have.contains(w))
     }
+}
+
+/// A question's section as a competency key: the taxonomy id for a section the taxonomy
+/// knows by id or name (the bank stores names), a slug of the name otherwise.
+fn section_key(section: &str) -> String {
+    crate::Taxonomy::builtin()
+        .lookup(section)
+        .map_or_else(|| crate::hiring::slug(section), |s| s.id.clone())
 }
 
 /// The candidate's technologies (with the sentence naming them) and the role's.

@@ -1,6 +1,9 @@
 //! The storage error type: what callers can act on, with the database's cause kept for logs.
 
 use parley_domain::DomainError;
+use parley_domain::hiring::HiringError;
+use parley_domain::interview::{EntryError, TransitionRefused};
+use parley_domain::kit::KitError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -28,6 +31,23 @@ pub enum StoreError {
     Invalid(#[from] DomainError),
     #[error("{0}")]
     Refused(String),
+    #[error("invalid role or candidate: {0}")]
+    Hiring(#[from] HiringError),
+    #[error("{0}")]
+    Kit(#[from] KitError),
+    #[error("{0}")]
+    Transition(#[from] TransitionRefused),
+    #[error("invalid notes: {0}")]
+    Entry(#[from] EntryError),
+    /// A record other than a question changed since the caller read it.
+    #[error(
+        "the {what} was changed by someone else (now at revision {current}, you edited revision {expected})"
+    )]
+    Stale {
+        what: &'static str,
+        expected: u32,
+        current: u32,
+    },
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]

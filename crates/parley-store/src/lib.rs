@@ -11,7 +11,9 @@ mod db;
 mod duplicates;
 mod embeddings;
 mod error;
+mod hiring;
 mod import;
+mod interviews;
 mod model;
 mod questions;
 mod rows;
@@ -25,7 +27,9 @@ pub use changes::Changes;
 pub use duplicates::{DuplicatePair, NOTE_MERGED_DUPLICATE};
 pub use embeddings::StoredEmbedding;
 pub use error::StoreError;
+pub use hiring::{Candidate, JobRole, OrgSettings};
 pub use import::{NOTE_IMPORTED, NOTE_MERGED};
+pub use interviews::{Interview, NewInterview, StoredEntry, Transition};
 pub use model::{
     Backend, ImportItem, ImportOptions, ImportOutcome, ItemOutcome, Link, ListFilter, Page,
 };
