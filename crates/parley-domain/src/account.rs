@@ -58,8 +58,12 @@ impl Role {
     pub fn may(self, action: Action) -> bool {
         use Action::*;
         match action {
-            ReadBank | EditBank | ImportBank | ReviewDuplicates => self != Role::Candidate,
-            DeleteQuestion | ManageMembers => matches!(self, Role::Owner | Role::Admin),
+            ReadBank | EditBank | ImportBank | ReviewDuplicates | RunInterviews => {
+                self != Role::Candidate
+            }
+            DeleteQuestion | ManageMembers | ManageRoles => {
+                matches!(self, Role::Owner | Role::Admin)
+            }
             ManageOwnAccount => true,
         }
     }
@@ -97,6 +101,10 @@ pub enum Action {
     DeleteQuestion,
     ManageMembers,
     ManageOwnAccount,
+    /// Roles we hire for and the organisation's interview settings (scripts, rating scale).
+    ManageRoles,
+    /// Candidates, kits, interviews and the notes taken in them.
+    RunInterviews,
 }
 
 /// An e-mail address, trimmed and lower-cased: the login name.

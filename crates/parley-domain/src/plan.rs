@@ -141,7 +141,7 @@ pub fn plan(req: &KitRequest<'_>) -> Result<Kit, KitError> {
         openers,
     ));
 
-    let technologies = Technologies::of(req);
+    let technologies = Technologies::new(req.candidate, req.mentions, req.role);
     for (c, m) in competencies.iter().zip(minutes) {
         let mut items: Vec<KitItem> = req
             .pinned
@@ -211,6 +211,29 @@ pub fn plan(req: &KitRequest<'_>) -> Result<Kit, KitError> {
     kit.warnings = warnings;
     debug_assert_eq!(kit.planned_minutes(), req.length);
     Ok(kit)
+}
+
+/// Bank questions that could replace or join the questions of competency block `key`: of the
+/// same competency, not in the kit, not asked before, best first by the planner's own order.
+pub fn alternatives<'p>(
+    req: &KitRequest<'_>,
+    kit: &Kit,
+    key: &str,
+    pool: &'p [PoolQuestion],
+    limit: usize,
+) -> Vec<&'p PoolQuestion> {
+    let Some(c) = req.role.competencies.iter().find(|c| c.key == key) else {
+        return Vec::new();
+    };
+    let in_kit: HashSet<QuestionId> = kit.question_ids().into_iter().collect();
+    let technologies = Technologies::new(req.candidate, req.mentions, req.role);
+    let mut ranked: Vec<(i32, &PoolQuestion)> = pool
+        .iter()
+        .filter(|q| fits_competency(q, c) && !req.asked.contains(&q.id) && !in_kit.contains(&q.id))
+        .map(|q| (score(q, c, &technologies, req.language.as_ref()), q))
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
+    ranked.into_iter().take(limit).map(|(_, q)| q).collect()
 }
 
 fn names(people: &[String]) -> String {
@@ -350,21 +373,19 @@ struct Technologies<'a> {
 }
 
 impl<'a> Technologies<'a> {
-    fn of(req: &KitRequest<'a>) -> Self {
+    fn new(candidate: &CandidateDraft, mentions: &'a [Mention], role: &JobRoleDraft) -> Self {
         Technologies {
-            candidate: req
-                .candidate
+            candidate: candidate
                 .technologies
                 .iter()
                 .map(|t| {
-                    let m = req
-                        .mentions
+                    let m = mentions
                         .iter()
                         .find(|m| m.technology.eq_ignore_ascii_case(t));
                     (t.clone(), m)
                 })
                 .collect(),
-            role: req.role.technologies.clone(),
+            role: role.technologies.clone(),
         }
     }
 

@@ -8,6 +8,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use parley_domain::AccountError;
+use parley_domain::kit::KitError;
 use parley_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -157,10 +158,42 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict { current, .. } => ApiError::PreconditionFailed {
                 current: etag(current),
             },
+            StoreError::Hiring(h) => ApiError::Invalid(h.to_string()),
+            StoreError::Entry(en) => ApiError::Invalid(en.to_string()),
+            StoreError::Kit(k) => kit_error(k),
+            StoreError::Transition(t) => ApiError::Conflict(t.to_string()),
+            StoreError::Stale { .. } => ApiError::Conflict(e.to_string()),
             StoreError::Open(_) => ApiError::Unavailable,
             StoreError::Database(sqlx_err) if is_unavailable(&sqlx_err) => ApiError::Unavailable,
             other => ApiError::Internal(other.into()),
         }
+    }
+}
+
+/// A kit edit the rules refuse is a conflict with the kit as it is; a request that could
+/// never work (a length we do not offer, an item that does not exist) is invalid.
+pub fn kit_error(k: KitError) -> ApiError {
+    match k {
+        KitError::Pinned(_) | KitError::LastOfRequired(_) | KitError::AlreadyInKit => {
+            ApiError::Conflict(k.to_string())
+        }
+        KitError::BadLength(_)
+        | KitError::TooShort { .. }
+        | KitError::NoItem(_)
+        | KitError::NoBlock(_)
+        | KitError::NotACompetency => ApiError::Invalid(k.to_string()),
+    }
+}
+
+impl From<KitError> for ApiError {
+    fn from(k: KitError) -> Self {
+        kit_error(k)
+    }
+}
+
+impl From<parley_domain::hiring::HiringError> for ApiError {
+    fn from(h: parley_domain::hiring::HiringError) -> Self {
+        ApiError::Invalid(h.to_string())
     }
 }
 

@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 mod idempotency;
+mod kits;
 pub mod limit;
 pub mod metrics;
 mod ops;

@@ -1,6 +1,6 @@
 //! Every route of the server, in one place.
 
-use crate::api::{account, bank, grade, members, openapi, questions, search};
+use crate::api::{account, bank, grade, hiring, interviews, members, openapi, questions, search};
 use crate::error::ApiError;
 use crate::ops;
 use crate::state::AppState;
@@ -52,6 +52,47 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/invitations/{id}",
             axum::routing::delete(members::revoke_invitation),
+        )
+        .route("/roles", get(hiring::roles).post(hiring::create_role))
+        .route(
+            "/roles/{id}",
+            get(hiring::role)
+                .put(hiring::update_role)
+                .delete(hiring::delete_role),
+        )
+        .route(
+            "/candidates",
+            get(hiring::candidates).post(hiring::create_candidate),
+        )
+        .route(
+            "/candidates/{id}",
+            get(hiring::candidate).put(hiring::update_candidate),
+        )
+        .route(
+            "/settings/interviews",
+            get(hiring::settings).put(hiring::save_settings),
+        )
+        .route(
+            "/interviews",
+            get(interviews::list).post(interviews::create),
+        )
+        .route("/interviews/{id}", get(interviews::get))
+        .route("/interviews/{id}/plan", put(interviews::set_plan))
+        .route("/interviews/{id}/kit", post(interviews::edit_kit))
+        .route(
+            "/interviews/{id}/kit/alternatives",
+            get(interviews::alternatives),
+        )
+        .route("/interviews/{id}/kit.md", get(interviews::kit_markdown))
+        .route(
+            "/interviews/{id}/transitions",
+            get(interviews::transitions).post(interviews::transition),
+        )
+        .route("/interviews/{id}/calendar.ics", get(interviews::calendar))
+        .route("/interviews/{id}/entries", get(interviews::entries))
+        .route(
+            "/interviews/{id}/entries/{item}",
+            put(interviews::save_entry),
         )
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed);

@@ -83,3 +83,8 @@ pub fn json_from_bytes<T: DeserializeOwned>(
         .map_err(|e| ApiError::BadRequest(format!("broken JSON: {e}")))?;
     Ok(ApiJson(v))
 }
+
+/// Any id from a path: one that does not parse is as unknown as one that is missing.
+pub fn path_id<T: std::str::FromStr>(s: &str) -> Result<T, ApiError> {
+    s.parse().map_err(|_| ApiError::NotFound)
+}

@@ -5,6 +5,8 @@ pub mod account;
 pub mod bank;
 pub mod extract;
 pub mod grade;
+pub mod hiring;
+pub mod interviews;
 pub mod members;
 pub mod openapi;
 pub mod questions;

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations and the API's types, so
 //! it cannot drift from the code that serves it.
 
-use super::{account, bank, grade, members, questions, search};
+use super::{account, bank, grade, hiring, interviews, members, questions, search};
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Parley API", description = "The question bank, accounts and (later) interviews and practice of Parley."),
+    info(title = "Parley API", description = "The question bank, accounts, roles, candidates, interview kits and interviews of Parley."),
     paths(
         questions::list, questions::create, questions::get, questions::update, questions::delete, questions::revisions,
         search::search, search::similar, grade::grade,
@@ -17,10 +17,16 @@ use utoipa::{Modify, OpenApi};
         account::login, account::logout, account::me, account::change_password,
         account::tokens, account::create_token, account::revoke_token,
         members::members, members::set_role, members::remove_member, members::invite, members::invitations, members::revoke_invitation, members::accept,
+        hiring::roles, hiring::create_role, hiring::role, hiring::update_role, hiring::delete_role,
+        hiring::candidates, hiring::create_candidate, hiring::candidate, hiring::update_candidate,
+        hiring::settings, hiring::save_settings,
+        interviews::list, interviews::create, interviews::get, interviews::set_plan, interviews::edit_kit,
+        interviews::alternatives, interviews::kit_markdown, interviews::transition, interviews::transitions,
+        interviews::calendar, interviews::entries, interviews::save_entry,
     ),
     components(schemas(ErrorBody, ErrorDetail, account::RoleName, search::SearchModeName)),
     modifiers(&Security),
-    tags((name = "questions", description = "The question bank"), (name = "account", description = "Signing in, your account and tokens"), (name = "members", description = "Members and invitations"), (name = "grading", description = "Grading written answers")),
+    tags((name = "questions", description = "The question bank"), (name = "account", description = "Signing in, your account and tokens"), (name = "members", description = "Members and invitations"), (name = "grading", description = "Grading written answers"), (name = "interviews", description = "Roles, candidates, interview kits and interviews")),
 )]
 pub struct ApiDoc;
 

@@ -1,0 +1,153 @@
+//! Building and rebuilding kits for the API and the web pages alike: gathers what the planner
+//! reads (the bank as a pool, the questions already asked, the organisation's scripts, the
+//! panel's names) and hands it to the domain's pure planner.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use parley_domain::experience::{Mention, technologies_in};
+use parley_domain::kit::{Kit, KitItem, PoolQuestion};
+use parley_domain::plan::{KitRequest, alternatives, plan};
+use parley_domain::{InterviewId, OrgId, QuestionId, UserId};
+use parley_store::{Candidate, Interview, JobRole, Store, StoreError};
+use std::collections::{HashMap, HashSet};
+
+/// The bank as the planner sees it: every question that is not itself a follow-up, with the
+/// texts of its follow-ups.
+pub async fn pool(store: &Store, org: OrgId) -> Result<Vec<PoolQuestion>, StoreError> {
+    let all = store.all_questions(org).await?;
+    let mut follow_ups: HashMap<QuestionId, Vec<String>> = HashMap::new();
+    for q in &all {
+        if let Some(parent) = q.follow_up_of {
+            follow_ups
+                .entry(parent)
+                .or_default()
+                .push(q.draft.text.clone());
+        }
+    }
+    Ok(all
+        .into_iter()
+        .filter(|q| q.follow_up_of.is_none())
+        .map(|q| PoolQuestion {
+            id: q.id,
+            minutes: q.draft.minutes(),
+            follow_ups: follow_ups.remove(&q.id).unwrap_or_default(),
+            text: q.draft.text,
+            section: q.draft.section,
+            tags: q.draft.tags,
+            kind: q.draft.kind,
+            language: q.draft.language,
+            reference_answer: q.draft.reference_answer,
+            key_points: q.draft.key_points,
+            look_for: q.draft.look_for,
+            red_flags: q.draft.red_flags,
+        })
+        .collect())
+}
+
+/// Everything a kit is planned from, fetched once.
+pub struct Planning {
+    pub role: JobRole,
+    pub candidate: Candidate,
+    pub mentions: Vec<Mention>,
+    pub names: Vec<String>,
+    pub pool: Vec<PoolQuestion>,
+    pub asked: HashSet<QuestionId>,
+    pub scripts: parley_domain::plan::Scripts,
+}
+
+impl Planning {
+    pub async fn gather(
+        state: &AppState,
+        org: OrgId,
+        role: JobRole,
+        candidate: Candidate,
+        panel: &[UserId],
+        except: Option<InterviewId>,
+    ) -> Result<Planning, ApiError> {
+        let store = &state.store;
+        let users = store.users_of(org).await?;
+        let names = panel
+            .iter()
+            .map(|id| {
+                users
+                    .iter()
+                    .find(|u| u.id == *id)
+                    .map(|u| u.name.clone())
+                    .ok_or(ApiError::Invalid(format!("{id} is not a member here")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Planning {
+            mentions: technologies_in(&candidate.draft.experience),
+            asked: store.asked_questions(org, candidate.id, except).await?,
+            pool: pool(store, org).await?,
+            scripts: store.org_settings(org).await?.scripts(),
+            names,
+            role,
+            candidate,
+        })
+    }
+
+    fn request(
+        &self,
+        length: u32,
+        pinned: Vec<(String, KitItem)>,
+        next_item: u32,
+    ) -> KitRequest<'_> {
+        KitRequest {
+            role: &self.role.draft,
+            candidate: &self.candidate.draft,
+            mentions: &self.mentions,
+            length,
+            interviewers: &self.names,
+            pool: &self.pool,
+            asked: &self.asked,
+            scripts: &self.scripts,
+            language: None,
+            pinned,
+            next_item,
+        }
+    }
+
+    /// A new kit.
+    pub fn build(&self, length: u32) -> Result<Kit, ApiError> {
+        Ok(plan(&self.request(length, Vec::new(), 1))?)
+    }
+
+    /// The kit planned again (perhaps for another length), keeping `old`'s pinned items and
+    /// never reusing its item ids.
+    pub fn rebuild(&self, old: &Kit, length: u32) -> Result<Kit, ApiError> {
+        let pinned = old
+            .blocks
+            .iter()
+            .flat_map(|b| {
+                b.items
+                    .iter()
+                    .filter(|i| i.pinned)
+                    .map(|i| (b.key.clone(), i.clone()))
+            })
+            .collect();
+        Ok(plan(&self.request(length, pinned, old.next_item))?)
+    }
+
+    /// Questions that could stand in for those of block `key`, best first.
+    pub fn alternatives(&self, kit: &Kit, key: &str, limit: usize) -> Vec<&PoolQuestion> {
+        alternatives(
+            &self.request(kit.length_minutes, Vec::new(), 1),
+            kit,
+            key,
+            &self.pool,
+            limit,
+        )
+    }
+
+    pub fn question(&self, id: QuestionId) -> Option<&PoolQuestion> {
+        self.pool.iter().find(|q| q.id == id)
+    }
+}
+
+/// The role, candidate and planning inputs of an existing interview.
+pub async fn planning_for(state: &AppState, iv: &Interview) -> Result<Planning, ApiError> {
+    let role = state.store.role(iv.org, iv.role).await?;
+    let candidate = state.store.candidate(iv.org, iv.candidate).await?;
+    Planning::gather(state, iv.org, role, candidate, &iv.panel, Some(iv.id)).await
+}
