@@ -5,7 +5,9 @@
 mod account;
 mod bank;
 mod entry;
+mod hiring;
 mod import;
+mod interviews;
 mod review;
 
 use crate::auth::{Auth, Via};
@@ -25,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(entry::home))
         .route("/assets/style.css", get(style))
         .route("/assets/app.js", get(script))
+        .route("/assets/live.js", get(live_script))
         .route("/setup/{code}", get(entry::setup_form).post(entry::setup))
         .route("/login", get(entry::login_form).post(entry::login))
         .route("/logout", post(entry::logout))
@@ -52,12 +55,42 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/account/members/{id}/role", post(account::role))
         .route("/account/members/{id}/remove", post(account::remove))
+        .route("/roles", get(hiring::roles).post(hiring::save_role))
+        .route("/roles/{id}/edit", get(hiring::edit_role))
+        .route("/settings/interviews", post(hiring::save_settings))
+        .route(
+            "/candidates",
+            get(hiring::candidates).post(hiring::create_candidate),
+        )
+        .route(
+            "/candidates/{id}",
+            get(hiring::candidate).post(hiring::save_candidate),
+        )
+        .route("/candidates/{id}/interviews", post(hiring::plan_interview))
+        .route("/interviews", get(interviews::list))
+        .route("/interviews/{id}", get(interviews::show))
+        .route("/interviews/{id}/kit", post(interviews::edit))
+        .route("/interviews/{id}/swap/{item}", get(interviews::swap_form))
+        .route("/interviews/{id}/transition", post(interviews::transition))
+        .route("/interviews/{id}/plan", post(interviews::plan))
+        .route("/interviews/{id}/live", get(interviews::live))
+        .route(
+            "/interviews/{id}/entries/{item}",
+            post(interviews::save_entry),
+        )
 }
 
 async fn style() -> Response {
     asset(
         include_str!("../../assets/style.css"),
         "text/css; charset=utf-8",
+    )
+}
+
+async fn live_script() -> Response {
+    asset(
+        include_str!("../../assets/live.js"),
+        "text/javascript; charset=utf-8",
     )
 }
 
@@ -88,6 +121,7 @@ pub struct Frame {
     pub can_edit: bool,
     pub can_import: bool,
     pub can_manage: bool,
+    pub can_interview: bool,
     /// A one-line notice (after a save, say).
     pub notice: Option<String>,
 }
@@ -106,6 +140,7 @@ impl Frame {
             can_edit: role.may(Action::EditBank),
             can_import: role.may(Action::ImportBank),
             can_manage: role.may(Action::ManageMembers),
+            can_interview: role.may(Action::RunInterviews),
             notice: None,
         }
     }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod chromium;
+
 use parley_domain::{Email, Role};
 use parley_server::secrets::{hash_password, hash_secret, new_token};
 use parley_server::{AppState, Settings};
