@@ -283,7 +283,7 @@ async fn story(app: &TestApp, c: &Client) -> Result<(), String> {
         "the closed tab sent nothing"
     );
     // Opening the screen again sends what this device kept.
-    goto(c, &url.to_string()).await;
+    goto(c, url.as_ref()).await;
     wait_text(c, "#sync", |t| t == "All notes saved").await;
     let saved = server_notes(app, org.id).await;
     assert_eq!(saved.len(), 1);
