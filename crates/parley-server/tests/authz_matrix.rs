@@ -4,11 +4,15 @@
 
 mod support;
 
-use parley_domain::{QuestionDraft, Role};
+use parley_domain::hiring::{CandidateDraft, Competency, JobRoleDraft, Level};
+use parley_domain::interview::InterviewState;
+use parley_domain::plan::{KitRequest, Scripts, plan};
+use parley_domain::{CandidateId, JobRoleId, QuestionDraft, Role, UserId};
 use parley_server::secrets::{hash_secret, new_token};
-use parley_store::{Org, User};
+use parley_store::{NewInterview, Org, User};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use std::collections::HashSet;
 use support::{Db, TestApp, send};
 
 on_both_backends!(every_endpoint_role_and_organisation_cell_holds);
@@ -23,6 +27,13 @@ enum Target {
     Member,
     /// An open invitation of the organisation.
     Invitation,
+    /// A role we hire for, used by nothing.
+    JobRole,
+    Candidate,
+    /// A scheduled-time draft interview whose panel is every staff member.
+    Interview,
+    /// The same, in progress (notes are taken).
+    LiveInterview,
 }
 
 struct Row {
@@ -301,6 +312,232 @@ fn rows() -> Vec<Row> {
             [200, 200, 403, 403, 303],
         ),
         r(
+            Method::GET,
+            "/api/v1/roles",
+            None,
+            Nothing,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::POST,
+            "/api/v1/roles",
+            Some(role_body()),
+            Nothing,
+            [201, 201, 403, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/roles/{id}",
+            None,
+            JobRole,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/roles/{id}",
+            Some(role_body()),
+            JobRole,
+            [200, 200, 403, 403, 401],
+        ),
+        r(
+            Method::DELETE,
+            "/api/v1/roles/{id}",
+            None,
+            JobRole,
+            [204, 204, 403, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/candidates",
+            None,
+            Nothing,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::POST,
+            "/api/v1/candidates",
+            Some(json!({"name": "Ada"})),
+            Nothing,
+            [201, 201, 201, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/candidates/{id}",
+            None,
+            Candidate,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/candidates/{id}",
+            Some(json!({"name": "Ada B."})),
+            Candidate,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/settings/interviews",
+            None,
+            Nothing,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/settings/interviews",
+            Some(
+                json!({"company": "Acme", "opening_script": "Hi", "closing_script": "Bye", "scale": ["No", "Yes"]}),
+            ),
+            Nothing,
+            [200, 200, 403, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/interviews",
+            None,
+            Nothing,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::POST,
+            "/api/v1/interviews",
+            Some(json!({"candidate_id": "{candidate}", "length_minutes": 30})),
+            Nothing,
+            [201, 201, 201, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/interviews/{id}",
+            None,
+            Interview,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/interviews/{id}/plan",
+            Some(json!({"scheduled_at": 1_800_000_000_000_i64, "interviewers": []})),
+            Interview,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::POST,
+            "/api/v1/interviews/{id}/kit",
+            Some(json!({"op": "rebuild"})),
+            Interview,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/interviews/{id}/kit/alternatives?block=databases",
+            None,
+            Interview,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/interviews/{id}/kit.md",
+            None,
+            Interview,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/interviews/{id}/calendar.ics",
+            None,
+            Interview,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/interviews/{id}/transitions",
+            None,
+            Interview,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::POST,
+            "/api/v1/interviews/{id}/transitions",
+            Some(json!({"to": "cancelled"})),
+            Interview,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/interviews/{id}/entries",
+            None,
+            LiveInterview,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/interviews/{id}/entries/1",
+            Some(json!({"notes": "calm", "client_rev": 1})),
+            LiveInterview,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/roles",
+            None,
+            Nothing,
+            [200, 200, 200, 403, 303],
+        ),
+        r(
+            Method::GET,
+            "/roles/{id}/edit",
+            None,
+            JobRole,
+            [200, 200, 403, 403, 303],
+        ),
+        r(
+            Method::GET,
+            "/candidates",
+            None,
+            Nothing,
+            [200, 200, 200, 403, 303],
+        ),
+        r(
+            Method::GET,
+            "/candidates/{id}",
+            None,
+            Candidate,
+            [200, 200, 200, 403, 303],
+        ),
+        r(
+            Method::GET,
+            "/interviews",
+            None,
+            Nothing,
+            [200, 200, 200, 403, 303],
+        ),
+        r(
+            Method::GET,
+            "/interviews/{id}",
+            None,
+            Interview,
+            [200, 200, 200, 403, 303],
+        ),
+        r(
+            Method::GET,
+            "/interviews/{id}/live",
+            None,
+            LiveInterview,
+            [200, 200, 200, 403, 303],
+        ),
+        r(
+            Method::POST,
+            "/interviews/{id}/transition",
+            Some(json!({"csrf": "", "to": "cancelled"})),
+            Interview,
+            [303, 303, 303, 403, 303],
+        ),
+        r(
+            Method::POST,
+            "/interviews/{id}/entries/1",
+            Some(json!({"csrf": "", "notes": "calm"})),
+            LiveInterview,
+            [303, 303, 303, 403, 303],
+        ),
+        r(
             Method::PUT,
             "/api/v1/me/password",
             Some(json!({"current_password": "wrong password!", "new_password": "whatever long"})),
@@ -308,6 +545,84 @@ fn rows() -> Vec<Row> {
             [422, 422, 422, 422, 401],
         ),
     ]
+}
+
+fn role_body() -> Value {
+    json!({"title": "Backend", "competencies": [{"name": "databases", "weight": 3, "level": "mid", "required": true}]})
+}
+
+fn job_role() -> JobRoleDraft {
+    JobRoleDraft {
+        title: "Backend".into(),
+        description: String::new(),
+        competencies: vec![Competency::named("databases", 3, Level::Mid, true)],
+        technologies: vec![],
+    }
+}
+
+/// A candidate (with a role) of `org`.
+async fn candidate(app: &TestApp, org: &Org) -> (JobRoleId, CandidateId) {
+    let role = app.store.create_role(org.id, job_role()).await.unwrap();
+    let draft = CandidateDraft {
+        name: "Cand".into(),
+        email: None,
+        contact: String::new(),
+        experience: "PostgreSQL.".into(),
+        technologies: vec!["PostgreSQL".into()],
+    };
+    let c = app
+        .store
+        .create_candidate(org.id, Some(role.id), draft)
+        .await
+        .unwrap();
+    (role.id, c.id)
+}
+
+/// A draft interview of `org` with a time and `panel`, started when `live`.
+async fn interview(app: &TestApp, org: &Org, panel: &[UserId], live: bool) -> String {
+    let (role, cand) = candidate(app, org).await;
+    let (role_draft, cand_draft) = (
+        app.store.role(org.id, role).await.unwrap().draft,
+        app.store.candidate(org.id, cand).await.unwrap().draft,
+    );
+    let kit = plan(&KitRequest {
+        role: &role_draft,
+        candidate: &cand_draft,
+        mentions: &[],
+        length: 30,
+        interviewers: &[],
+        pool: &[],
+        asked: &HashSet::new(),
+        scripts: &Scripts::default(),
+        language: None,
+        pinned: vec![],
+        next_item: 1,
+    })
+    .unwrap();
+    let iv = app
+        .store
+        .create_interview(
+            org.id,
+            NewInterview {
+                role,
+                candidate: cand,
+                kit,
+                panel: panel.to_vec(),
+                scheduled_at: Some(1_800_000_000_000),
+                created_by: panel[0],
+            },
+        )
+        .await
+        .unwrap();
+    if live {
+        for to in [InterviewState::Scheduled, InterviewState::InProgress] {
+            app.store
+                .transition_interview(org.id, iv.id, to, panel[0])
+                .await
+                .unwrap();
+        }
+    }
+    iv.id.to_string()
 }
 
 /// The status a foreign or unknown id gets: 404 wherever the role may act at all.
@@ -355,6 +670,10 @@ async fn every_endpoint_role_and_organisation_cell_holds(db: Db) {
     }
     members.push(None);
     let (stranger, _) = app.member(&globex, Role::Owner).await;
+    let staff: Vec<UserId> = members[..3]
+        .iter()
+        .map(|m| m.as_ref().unwrap().0.id)
+        .collect();
     let mut n = 0;
     let mut cells = 0;
     for row in rows() {
@@ -405,6 +724,35 @@ async fn every_endpoint_role_and_organisation_cell_holds(db: Db) {
                             .to_string(),
                     ),
                 ),
+                Target::JobRole => (
+                    Some(
+                        app.store
+                            .create_role(acme.id, job_role())
+                            .await
+                            .unwrap()
+                            .id
+                            .to_string(),
+                    ),
+                    Some(
+                        app.store
+                            .create_role(globex.id, job_role())
+                            .await
+                            .unwrap()
+                            .id
+                            .to_string(),
+                    ),
+                ),
+                Target::Candidate => (
+                    Some(candidate(&app, &acme).await.1.to_string()),
+                    Some(candidate(&app, &globex).await.1.to_string()),
+                ),
+                Target::Interview | Target::LiveInterview => {
+                    let live = row.target == Target::LiveInterview;
+                    (
+                        Some(interview(&app, &acme, &staff, live).await),
+                        Some(interview(&app, &globex, &[stranger.id], live).await),
+                    )
+                }
                 Target::Token => {
                     let own = match member {
                         Some((u, _)) => token_of(&app, u).await,
@@ -451,6 +799,8 @@ async fn every_endpoint_role_and_organisation_cell_holds(db: Db) {
                                 *v = json!(id.clone().unwrap_or_default());
                             } else if v == "{other}" {
                                 *v = json!(question(&app, &acme, &mut n).await);
+                            } else if v == "{candidate}" {
+                                *v = json!(candidate(&app, &acme).await.1.to_string());
                             }
                         }
                     }

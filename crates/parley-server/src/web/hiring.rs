@@ -59,7 +59,9 @@ fn rows_of(role: Option<&JobRoleDraft>) -> Vec<CompetencyRow> {
                 .collect()
         })
         .unwrap_or_default();
-    while rows.len() < COMPETENCY_ROWS.max(rows.len() + 2) {
+    // Two empty rows below an existing role's competencies, and never fewer than eight rows.
+    let want = COMPETENCY_ROWS.max(rows.len() + 2);
+    while rows.len() < want {
         rows.push(CompetencyRow {
             name: String::new(),
             weight: 3,
