@@ -129,8 +129,10 @@ impl JobRoleDraft {
     /// Checks and tidies a role: a title, 1 to 24 distinct competencies with weights 1–5.
     pub fn validated(mut self) -> Result<Self, HiringError> {
         self.title = checked_name(&self.title, "role title")?;
-        self.description = self.description.trim().to_string();
+        // Lengths are checked on what was sent, before trimming: a limit a client can read
+        // in the API's schema must mean the same thing here.
         check_len(&self.description, "the description", MAX_FIELD_CHARS)?;
+        self.description = self.description.trim().to_string();
         if self.competencies.is_empty() {
             return Err(HiringError::NoCompetencies);
         }
@@ -181,10 +183,10 @@ pub struct CandidateDraft {
 impl CandidateDraft {
     pub fn validated(mut self) -> Result<Self, HiringError> {
         self.name = checked_name(&self.name, "candidate name")?;
-        self.contact = self.contact.trim().to_string();
         check_len(&self.contact, "the contact", MAX_FIELD_CHARS)?;
-        self.experience = self.experience.trim().to_string();
         check_len(&self.experience, "the experience", MAX_EXPERIENCE_CHARS)?;
+        self.contact = self.contact.trim().to_string();
+        self.experience = self.experience.trim().to_string();
         self.technologies = tidy_technologies(self.technologies)?;
         Ok(self)
     }
@@ -192,7 +194,7 @@ impl CandidateDraft {
 
 fn checked_name(s: &str, what: &'static str) -> Result<String, HiringError> {
     let t = s.trim();
-    if t.is_empty() || t.chars().count() > MAX_NAME_CHARS || t.chars().any(char::is_control) {
+    if t.is_empty() || s.chars().count() > MAX_NAME_CHARS || t.chars().any(char::is_control) {
         return Err(HiringError::BadName(what));
     }
     Ok(t.to_string())

@@ -131,7 +131,16 @@ impl From<JobRole> for RoleOut {
 }
 
 impl RoleIn {
-    fn into_draft(self) -> (JobRoleDraft, Option<u32>) {
+    fn into_draft(self) -> Result<(JobRoleDraft, Option<u32>), ApiError> {
+        if self
+            .competencies
+            .iter()
+            .any(|c| c.name.chars().count() > 200)
+        {
+            return Err(ApiError::Invalid(
+                "a competency name has at most 200 characters".into(),
+            ));
+        }
         let draft = JobRoleDraft {
             title: self.title,
             description: self.description,
@@ -142,7 +151,7 @@ impl RoleIn {
                 .collect(),
             technologies: self.technologies,
         };
-        (draft, self.revision)
+        Ok((draft, self.revision))
     }
 }
 
@@ -174,7 +183,7 @@ pub async fn create_role(
     request.extend_from_slice(&body);
     let op = async {
         let ApiJson(input) = json_from_bytes::<RoleIn>(&headers, &body)?;
-        let (draft, _) = input.into_draft();
+        let (draft, _) = input.into_draft()?;
         let role = state.store.create_role(auth.org(), draft).await?;
         let location = format!("/api/v1/roles/{}", role.id);
         Ok(Reply::json(StatusCode::CREATED, RoleOut::from(role))?
@@ -212,7 +221,7 @@ pub async fn update_role(
 ) -> Result<Json<RoleOut>, ApiError> {
     auth.require(Action::ManageRoles, "manage roles")?;
     let id = path_id::<JobRoleId>(&id)?;
-    let (draft, revision) = input.into_draft();
+    let (draft, revision) = input.into_draft()?;
     let role = state
         .store
         .update_role(auth.org(), id, revision, draft)
@@ -493,7 +502,7 @@ pub async fn save_settings(
 /// Settings as the store keeps them, after checking their bounds.
 pub fn checked_settings(input: SettingsBody) -> Result<OrgSettings, ApiError> {
     let company = input.company.trim().to_string();
-    if company.is_empty() || company.chars().count() > 200 {
+    if company.is_empty() || input.company.chars().count() > 200 {
         return Err(ApiError::Invalid(
             "the company name needs 1 to 200 characters".into(),
         ));

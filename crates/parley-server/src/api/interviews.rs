@@ -1,14 +1,14 @@
 //! Interviews over the API: created with a kit planned for the role and the candidate, the
 //! kit edited before the start, the state machine, the calendar file and the panel's notes.
 
-use super::extract::{ApiBytes, json_from_bytes, path_id};
+use super::extract::{ApiBytes, ApiQuery, json_from_bytes, path_id};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::idempotency::{self, IdempotencyKey, Reply};
 use crate::kits::{Planning, planning_for};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use parley_domain::interview::{CalendarEvent, Entry, InterviewState};
@@ -240,7 +240,7 @@ pub struct ListParams {
 pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
-    Query(params): Query<ListParams>,
+    ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<Vec<InterviewOut>>, ApiError> {
     auth.require(Action::RunInterviews, "see interviews")?;
     let candidate = match params.candidate.as_deref() {
@@ -528,7 +528,7 @@ pub async fn alternatives(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    Query(params): Query<AlternativesParams>,
+    ApiQuery(params): ApiQuery<AlternativesParams>,
 ) -> Result<Json<Vec<AlternativeOut>>, ApiError> {
     auth.require(Action::RunInterviews, "edit kits")?;
     let iv = state
