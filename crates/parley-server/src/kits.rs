@@ -151,3 +151,49 @@ pub async fn planning_for(state: &AppState, iv: &Interview) -> Result<Planning, 
     let candidate = state.store.candidate(iv.org, iv.candidate).await?;
     Planning::gather(state, iv.org, role, candidate, &iv.panel, Some(iv.id)).await
 }
+
+/// What may replace kit item `item` of competency block `key` (or join the block, without an
+/// item): the questions most like the item's by meaning first, when the model is loaded, then
+/// the competency's best by the planner's order — always of the same competency, never in the
+/// kit, never asked of this candidate before.
+pub async fn suggestions(
+    state: &AppState,
+    planning: &Planning,
+    kit: &Kit,
+    key: &str,
+    item: Option<u32>,
+    limit: usize,
+) -> Result<Vec<PoolQuestion>, ApiError> {
+    let eligible = planning.alternatives(kit, key, usize::MAX);
+    let mut out: Vec<PoolQuestion> = Vec::new();
+    if let Some(qid) = item.and_then(|i| kit.item(i)).and_then(|i| i.question_id) {
+        let filters = parley_search::Filters::default();
+        match state
+            .indexes
+            .similar(planning.role.org, &qid.to_string(), &filters, 30)
+            .await
+        {
+            Ok(hits) => {
+                for hit in hits {
+                    if let Some(q) = eligible.iter().find(|q| q.id.to_string() == hit.id) {
+                        out.push((*q).clone());
+                    }
+                }
+            }
+            Err(parley_bank::BankError::Store(e)) => return Err(e.into()),
+            // The item's question left the bank since the kit was planned: no neighbours by
+            // meaning, the competency's list still stands.
+            Err(_) => {}
+        }
+    }
+    for q in eligible {
+        if out.len() >= limit {
+            break;
+        }
+        if !out.iter().any(|o| o.id == q.id) {
+            out.push(q.clone());
+        }
+    }
+    out.truncate(limit);
+    Ok(out)
+}

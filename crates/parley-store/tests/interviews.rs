@@ -369,6 +369,14 @@ async fn story(url: &str) {
         Err(StoreError::Refused(_))
     ));
     assert!(store.entries_of(globex.id, iv.id, None).await.is_err());
+    // Removing a member keeps the notes they took (the evidence of the assessment).
+    store.remove_user(acme.id, bob.id).await.unwrap();
+    let kept = store
+        .entries_of(acme.id, iv.id, Some(bob.id))
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].entry.notes, "bob's");
 
     // History of the transitions, with who and when.
     store

@@ -5,7 +5,7 @@ use super::extract::{ApiBytes, ApiQuery, json_from_bytes, path_id};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::idempotency::{self, IdempotencyKey, Reply};
-use crate::kits::{Planning, planning_for};
+use crate::kits::{Planning, planning_for, suggestions};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -508,6 +508,8 @@ pub async fn apply_edit(
 pub struct AlternativesParams {
     /// The competency block's key.
     pub block: String,
+    /// The item to replace: questions most like it by meaning come first.
+    pub item: Option<u32>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -520,7 +522,7 @@ pub struct AlternativeOut {
 }
 
 /// Questions that could replace or join those of a competency block: same competency, not in
-/// the kit, never asked of this candidate, best first.
+/// the kit, never asked of this candidate; with `item`, those most like it by meaning first.
 #[utoipa::path(get, path = "/api/v1/interviews/{id}/kit/alternatives", tag = "interviews", params(("id" = String, Path), AlternativesParams),
     responses((status = 200, body = Vec<AlternativeOut>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
@@ -536,16 +538,16 @@ pub async fn alternatives(
         .interview(auth.org(), path_id::<InterviewId>(&id)?)
         .await?;
     let planning = planning_for(&state, &iv).await?;
+    let found = suggestions(&state, &planning, &iv.kit, &params.block, params.item, 10).await?;
     Ok(Json(
-        planning
-            .alternatives(&iv.kit, &params.block, 10)
+        found
             .into_iter()
             .map(|q| AlternativeOut {
                 question_id: q.id.to_string(),
-                text: q.text.clone(),
-                section: q.section.clone(),
+                text: q.text,
+                section: q.section,
                 minutes: q.minutes,
-                key_points: q.key_points.clone(),
+                key_points: q.key_points,
             })
             .collect(),
     ))

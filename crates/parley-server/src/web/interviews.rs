@@ -6,7 +6,7 @@ use crate::api::extract::path_id;
 use crate::api::interviews::{KitEditIn, KitOp, apply_edit, kit_title};
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::kits::planning_for;
+use crate::kits::{planning_for, suggestions};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -287,11 +287,7 @@ pub async fn swap_form(
         .map(|i| i.text.clone())
         .unwrap_or_default();
     let planning = planning_for(&state, &iv).await?;
-    let alternatives = planning
-        .alternatives(&iv.kit, &block.key, 12)
-        .into_iter()
-        .cloned()
-        .collect();
+    let alternatives = suggestions(&state, &planning, &iv.kit, &block.key, Some(item), 12).await?;
     Ok(page(
         StatusCode::OK,
         &SwapPage {

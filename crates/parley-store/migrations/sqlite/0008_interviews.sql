@@ -59,9 +59,11 @@ CREATE TABLE interviews (
 CREATE INDEX interviews_org ON interviews (org_id, created_at);
 CREATE INDEX interviews_candidate ON interviews (candidate_id);
 
+-- Members are kept by id without a foreign key: removing a member from the organisation must
+-- not erase the notes they took, which are the evidence of an assessment.
 CREATE TABLE interview_panel (
     interview_id TEXT NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
-    user_id      TEXT NOT NULL REFERENCES users (id),
+    user_id      TEXT NOT NULL,
     PRIMARY KEY (interview_id, user_id)
 ) STRICT;
 
@@ -79,7 +81,7 @@ CREATE TABLE interview_transitions (
 -- copy. `client_rev` orders saves from one screen; an older one never overwrites a newer one.
 CREATE TABLE interview_entries (
     interview_id TEXT NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
-    user_id      TEXT NOT NULL REFERENCES users (id),
+    user_id      TEXT NOT NULL,
     item_id      INTEGER NOT NULL,
     notes        TEXT NOT NULL,
     rating       INTEGER,
