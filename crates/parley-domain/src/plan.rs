@@ -12,7 +12,7 @@ use crate::hiring::{CandidateDraft, Competency, JobRoleDraft, Level};
 use crate::kit::{BlockKind, Kit, KitBlock, KitError, KitItem, LENGTHS, PoolQuestion};
 use crate::text::words;
 use crate::{Language, QuestionId, QuestionKind};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The organisation's scripts; `{candidate}`, `{role}`, `{company}` and `{interviewers}` are
 /// filled in.
@@ -132,7 +132,8 @@ pub fn plan(req: &KitRequest<'_>) -> Result<Kit, KitError> {
         vec![item],
     ));
 
-    let openers = openers(req, &mut kit, &mut used, experience);
+    let prepared = prepare(req.pool);
+    let openers = openers(req, &prepared, &mut kit, &mut used, experience);
     kit.blocks.push(block(
         BlockKind::Experience,
         "experience",
@@ -141,8 +142,9 @@ pub fn plan(req: &KitRequest<'_>) -> Result<Kit, KitError> {
         openers,
     ));
 
-    let technologies = Technologies::new(req.candidate, req.mentions, req.role);
+    let technologies = Technologies::new(req.candidate, req.role);
     for (c, m) in competencies.iter().zip(minutes) {
+        let want = Want::new(c);
         let mut items: Vec<KitItem> = req
             .pinned
             .iter()
@@ -150,14 +152,14 @@ pub fn plan(req: &KitRequest<'_>) -> Result<Kit, KitError> {
             .map(|(_, i)| i.clone())
             .collect();
         let mut left = m.saturating_sub(items.iter().map(|i| i.minutes).sum());
-        let mut ranked: Vec<(i32, &PoolQuestion)> = req
-            .pool
+        let mut ranked: Vec<(i32, &Prepared<'_>)> = prepared
             .iter()
-            .filter(|q| fits_competency(q, c) && !req.asked.contains(&q.id))
-            .map(|q| (score(q, c, &technologies, req.language.as_ref()), q))
+            .filter(|p| want.fits(p) && !req.asked.contains(&p.q.id))
+            .map(|p| (score(p, c, &technologies, req.language.as_ref()), p))
             .collect();
-        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
-        for (_, q) in ranked {
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.q.id.cmp(&b.1.q.id)));
+        for (_, p) in ranked {
+            let q = p.q;
             if used.contains(&q.id) {
                 continue;
             }
@@ -167,7 +169,7 @@ pub fn plan(req: &KitRequest<'_>) -> Result<Kit, KitError> {
             }
             let id = kit.next_item;
             kit.next_item += 1;
-            items.push(q.to_item(id, technologies.anchor(q)));
+            items.push(q.to_item(id, technologies.anchor(p)));
             used.insert(q.id);
             left = left.saturating_sub(q.minutes);
             if left == 0 {
@@ -226,14 +228,16 @@ pub fn alternatives<'p>(
         return Vec::new();
     };
     let in_kit: HashSet<QuestionId> = kit.question_ids().into_iter().collect();
-    let technologies = Technologies::new(req.candidate, req.mentions, req.role);
-    let mut ranked: Vec<(i32, &PoolQuestion)> = pool
+    let technologies = Technologies::new(req.candidate, req.role);
+    let want = Want::new(c);
+    let prepared = prepare(pool);
+    let mut ranked: Vec<(i32, &Prepared<'_>)> = prepared
         .iter()
-        .filter(|q| fits_competency(q, c) && !req.asked.contains(&q.id) && !in_kit.contains(&q.id))
-        .map(|q| (score(q, c, &technologies, req.language.as_ref()), q))
+        .filter(|p| want.fits(p) && !req.asked.contains(&p.q.id) && !in_kit.contains(&p.q.id))
+        .map(|p| (score(p, c, &technologies, req.language.as_ref()), p))
         .collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
-    ranked.into_iter().take(limit).map(|(_, q)| q).collect()
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.q.id.cmp(&b.1.q.id)));
+    ranked.into_iter().take(limit).map(|(_, p)| p.q).collect()
 }
 
 fn names(people: &[String]) -> String {
@@ -335,26 +339,63 @@ fn share_time<'r>(
     Ok((chosen, minutes))
 }
 
-fn fits_competency(q: &PoolQuestion, c: &Competency) -> bool {
-    if matches!(
-        q.kind,
-        QuestionKind::Opening | QuestionKind::Closing | QuestionKind::ForInterviewer
-    ) {
-        return false;
+/// A pool question with what matching needs, computed once per plan: its section as a
+/// competency key and the words of its text and tags.
+struct Prepared<'p> {
+    q: &'p PoolQuestion,
+    key: Option<String>,
+    words: Vec<String>,
+    tags: Vec<String>,
+}
+
+fn prepare(pool: &[PoolQuestion]) -> Vec<Prepared<'_>> {
+    // Sections repeat across the bank; each is looked up in the taxonomy once.
+    let mut keys: HashMap<&str, String> = HashMap::new();
+    pool.iter()
+        .map(|q| Prepared {
+            q,
+            key: q
+                .section
+                .as_deref()
+                .map(|s| keys.entry(s).or_insert_with(|| section_key(s)).clone()),
+            words: words(&q.text),
+            tags: q.tags.iter().flat_map(|t| words(t)).collect(),
+        })
+        .collect()
+}
+
+/// A competency as matching needs it.
+struct Want<'c> {
+    c: &'c Competency,
+    /// For a custom competency, the words of its name (all must occur).
+    custom: Option<Vec<String>>,
+}
+
+impl<'c> Want<'c> {
+    fn new(c: &'c Competency) -> Self {
+        Want {
+            c,
+            custom: (!c.is_section()).then(|| words(&c.name)),
+        }
     }
-    if q.section.as_deref().map(section_key).as_deref() == Some(c.key.as_str())
-        || q.tags.contains(&c.key)
-    {
-        return true;
-    }
-    // A custom competency: every word of its name in the question or its tags.
-    !c.is_section() && {
-        let have: HashSet<String> = words(&q.text)
-            .into_iter()
-            .chain(q.tags.iter().flat_map(|t| words(t)))
-            .collect();
-        let want = words(&c.name);
-        !want.is_empty() && want.iter().all(|w| have.contains(w))
+
+    fn fits(&self, p: &Prepared<'_>) -> bool {
+        if matches!(
+            p.q.kind,
+            QuestionKind::Opening | QuestionKind::Closing | QuestionKind::ForInterviewer
+        ) {
+            return false;
+        }
+        if p.key.as_deref() == Some(self.c.key.as_str()) || p.q.tags.contains(&self.c.key) {
+            return true;
+        }
+        // A custom competency: every word of its name in the question or its tags.
+        self.custom.as_ref().is_some_and(|want| {
+            !want.is_empty()
+                && want
+                    .iter()
+                    .all(|w| p.words.contains(w) || p.tags.contains(w))
+        })
     }
 }
 
@@ -366,59 +407,62 @@ fn section_key(section: &str) -> String {
         .map_or_else(|| crate::hiring::slug(section), |s| s.id.clone())
 }
 
-/// The candidate's technologies (with the sentence naming them) and the role's.
-struct Technologies<'a> {
-    candidate: Vec<(String, Option<&'a Mention>)>,
-    role: Vec<String>,
+/// A technology's name and its words.
+struct Tech {
+    name: String,
+    words: Vec<String>,
 }
 
-impl<'a> Technologies<'a> {
-    fn new(candidate: &CandidateDraft, mentions: &'a [Mention], role: &JobRoleDraft) -> Self {
+impl Tech {
+    fn new(name: &str) -> Tech {
+        Tech {
+            name: name.to_string(),
+            words: words(name),
+        }
+    }
+
+    fn named_by(&self, p: &Prepared<'_>) -> bool {
+        let n = self.words.len();
+        n > 0
+            && (p.words.windows(n).any(|w| w == self.words.as_slice())
+                || p.q.tags.iter().any(|t| t.eq_ignore_ascii_case(&self.name)))
+    }
+}
+
+/// The candidate's technologies and the role's.
+struct Technologies {
+    candidate: Vec<Tech>,
+    role: Vec<Tech>,
+}
+
+impl Technologies {
+    fn new(candidate: &CandidateDraft, role: &JobRoleDraft) -> Self {
         Technologies {
             candidate: candidate
                 .technologies
                 .iter()
-                .map(|t| {
-                    let m = mentions
-                        .iter()
-                        .find(|m| m.technology.eq_ignore_ascii_case(t));
-                    (t.clone(), m)
-                })
+                .map(|t| Tech::new(t))
                 .collect(),
-            role: role.technologies.clone(),
+            role: role.technologies.iter().map(|t| Tech::new(t)).collect(),
         }
     }
 
     /// The first candidate technology the question names, as the reason it is asked.
-    fn anchor(&self, q: &PoolQuestion) -> Option<String> {
+    fn anchor(&self, p: &Prepared<'_>) -> Option<String> {
         self.candidate
             .iter()
-            .find(|(t, _)| names_technology(q, t))
-            .map(|(t, _)| format!("The candidate has worked with {t}."))
+            .find(|t| t.named_by(p))
+            .map(|t| format!("The candidate has worked with {}.", t.name))
     }
 }
 
-fn names_technology(q: &PoolQuestion, tech: &str) -> bool {
-    let want = words(tech);
-    if want.is_empty() {
-        return false;
-    }
-    let have: Vec<String> = words(&q.text);
-    have.windows(want.len()).any(|w| w == want.as_slice())
-        || q.tags.iter().any(|t| t.eq_ignore_ascii_case(tech))
-}
-
-fn score(
-    q: &PoolQuestion,
-    c: &Competency,
-    tech: &Technologies<'_>,
-    lang: Option<&Language>,
-) -> i32 {
+fn score(p: &Prepared<'_>, c: &Competency, tech: &Technologies, lang: Option<&Language>) -> i32 {
+    let q = p.q;
     let mut s = 0;
-    if tech.candidate.iter().any(|(t, _)| names_technology(q, t)) {
+    if tech.candidate.iter().any(|t| t.named_by(p)) {
         s += 6;
     }
-    if tech.role.iter().any(|t| names_technology(q, t)) {
+    if tech.role.iter().any(|t| t.named_by(p)) {
         s += 3;
     }
     if !q.key_points.is_empty() {
@@ -447,6 +491,7 @@ fn score(
 /// names it and a ladder of follow-ups.
 fn openers(
     req: &KitRequest<'_>,
+    prepared: &[Prepared<'_>],
     kit: &mut Kit,
     used: &mut HashSet<QuestionId>,
     minutes: u32,
@@ -507,11 +552,13 @@ fn openers(
                 .map(|p| p.replace("{tech}", tech)),
         );
         // The deepest rung: a bank question on the same technology, when there is one.
-        if let Some(q) = req.pool.iter().find(|q| {
-            !req.asked.contains(&q.id) && !used.contains(&q.id) && names_technology(q, tech)
-        }) {
-            follow_ups.push(q.text.clone());
-            used.insert(q.id);
+        let named = Tech::new(tech);
+        if let Some(p) = prepared
+            .iter()
+            .find(|p| !req.asked.contains(&p.q.id) && !used.contains(&p.q.id) && named.named_by(p))
+        {
+            follow_ups.push(p.q.text.clone());
+            used.insert(p.q.id);
         }
         let anchor = match mention {
             Some(m) => format!(
