@@ -112,6 +112,10 @@ impl FromStr for InterviewState {
 pub struct Facts {
     pub scheduled_at: Option<i64>,
     pub panel: usize,
+    /// The panel's decision is recorded.
+    pub decided: bool,
+    /// The summary note was e-mailed or shared with the candidate.
+    pub feedback_given: bool,
 }
 
 /// A refused transition and why, in words an interviewer can act on.
@@ -138,6 +142,10 @@ pub fn check_transition(
             }
             Scheduled | InProgress if facts.panel == 0 => {
                 refuse("add at least one interviewer to the panel first".into())
+            }
+            Assessed if !facts.decided => refuse("record the panel's decision first".into()),
+            FeedbackSent if !facts.feedback_given => {
+                refuse("send or share the summary note with the candidate first".into())
             }
             _ => Ok(()),
         };
@@ -362,6 +370,8 @@ mod tests {
     const READY: Facts = Facts {
         scheduled_at: Some(1),
         panel: 2,
+        decided: true,
+        feedback_given: true,
     };
 
     #[test]
@@ -410,7 +420,7 @@ mod tests {
     fn scheduling_needs_a_time_and_a_panel() {
         let no_time = Facts {
             scheduled_at: None,
-            panel: 1,
+            ..READY
         };
         assert!(
             check_transition(Draft, Scheduled, no_time)
@@ -418,10 +428,7 @@ mod tests {
                 .reason
                 .contains("date")
         );
-        let no_panel = Facts {
-            scheduled_at: Some(5),
-            panel: 0,
-        };
+        let no_panel = Facts { panel: 0, ..READY };
         assert!(
             check_transition(Draft, Scheduled, no_panel)
                 .unwrap_err()
@@ -429,6 +436,26 @@ mod tests {
                 .contains("interviewer")
         );
         assert!(check_transition(Scheduled, InProgress, no_panel).is_err());
+        let undecided = Facts {
+            decided: false,
+            ..READY
+        };
+        assert!(
+            check_transition(Completed, Assessed, undecided)
+                .unwrap_err()
+                .reason
+                .contains("decision")
+        );
+        let silent = Facts {
+            feedback_given: false,
+            ..READY
+        };
+        assert!(
+            check_transition(Assessed, FeedbackSent, silent)
+                .unwrap_err()
+                .reason
+                .contains("note")
+        );
     }
 
     #[test]

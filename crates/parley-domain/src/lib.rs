@@ -4,7 +4,9 @@
 //! adapters around these types.
 
 pub mod account;
+pub mod assessment;
 pub mod experience;
+pub mod feedback;
 pub mod hiring;
 pub mod ids;
 pub mod interview;

@@ -160,6 +160,7 @@ impl From<StoreError> for ApiError {
             },
             StoreError::Hiring(h) => ApiError::Invalid(h.to_string()),
             StoreError::Entry(en) => ApiError::Invalid(en.to_string()),
+            StoreError::Assessment(a) => ApiError::Invalid(a.to_string()),
             StoreError::Kit(k) => kit_error(k),
             StoreError::Transition(t) => ApiError::Conflict(t.to_string()),
             StoreError::Stale { .. } => ApiError::Conflict(e.to_string()),

@@ -3,12 +3,14 @@
 //! domain's permission matrix, and calls the store.
 
 pub mod api;
+mod assess;
 pub mod auth;
 pub mod error;
 mod idempotency;
 mod kits;
 pub mod limit;
 pub mod metrics;
+mod notes;
 mod ops;
 mod routes;
 pub mod secrets;

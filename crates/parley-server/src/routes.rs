@@ -1,6 +1,8 @@
 //! Every route of the server, in one place.
 
-use crate::api::{account, bank, grade, hiring, interviews, members, openapi, questions, search};
+use crate::api::{
+    account, assessments, bank, grade, hiring, interviews, members, openapi, questions, search,
+};
 use crate::error::ApiError;
 use crate::ops;
 use crate::state::AppState;
@@ -94,6 +96,18 @@ pub fn router(state: AppState) -> Router {
             "/interviews/{id}/entries/{item}",
             put(interviews::save_entry),
         )
+        .route(
+            "/interviews/{id}/assessment",
+            get(assessments::get_assessment),
+        )
+        .route("/interviews/{id}/scorecard", post(assessments::submit))
+        .route("/interviews/{id}/decision", post(assessments::decide))
+        .route(
+            "/interviews/{id}/note",
+            get(assessments::get_note).put(assessments::save_note),
+        )
+        .route("/interviews/{id}/note.md", get(assessments::note_markdown))
+        .route("/interviews/{id}/note/share", post(assessments::share))
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed);
 

@@ -4,6 +4,7 @@
 
 mod support;
 
+use parley_domain::assessment::{Recommendation, Verdict};
 use parley_domain::hiring::{CandidateDraft, Competency, JobRoleDraft, Level};
 use parley_domain::interview::InterviewState;
 use parley_domain::plan::{KitRequest, Scripts, plan};
@@ -34,6 +35,10 @@ enum Target {
     Interview,
     /// The same, in progress (notes are taken).
     LiveInterview,
+    /// Completed, with a scorecard from a panel member who is none of the roles tried.
+    CompletedInterview,
+    /// Decided, with a saved note.
+    AssessedInterview,
 }
 
 struct Row {
@@ -476,6 +481,69 @@ fn rows() -> Vec<Row> {
         ),
         r(
             Method::GET,
+            "/api/v1/interviews/{id}/assessment",
+            None,
+            CompletedInterview,
+            [200, 200, 200, 403, 401],
+        ),
+        r(
+            Method::POST,
+            "/api/v1/interviews/{id}/scorecard",
+            Some(json!({"recommendation": "yes", "rationale": "clear"})),
+            CompletedInterview,
+            [201, 201, 201, 403, 401],
+        ),
+        r(
+            Method::POST,
+            "/api/v1/interviews/{id}/decision",
+            Some(json!({"recommendation": "no", "rationale": "gaps"})),
+            CompletedInterview,
+            [201, 201, 403, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/interviews/{id}/note",
+            None,
+            AssessedInterview,
+            [200, 200, 403, 403, 401],
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/interviews/{id}/note",
+            Some(json!({"body": "Hello again"})),
+            AssessedInterview,
+            [200, 200, 403, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/interviews/{id}/note.md",
+            None,
+            AssessedInterview,
+            [200, 200, 403, 403, 401],
+        ),
+        r(
+            Method::POST,
+            "/api/v1/interviews/{id}/note/share",
+            Some(json!({"days": 2})),
+            AssessedInterview,
+            [201, 201, 403, 403, 401],
+        ),
+        r(
+            Method::GET,
+            "/interviews/{id}/assessment",
+            None,
+            CompletedInterview,
+            [200, 200, 200, 403, 303],
+        ),
+        r(
+            Method::GET,
+            "/interviews/{id}/note",
+            None,
+            AssessedInterview,
+            [200, 200, 403, 403, 303],
+        ),
+        r(
+            Method::GET,
             "/roles",
             None,
             Nothing,
@@ -579,7 +647,18 @@ async fn candidate(app: &TestApp, org: &Org) -> (JobRoleId, CandidateId) {
 }
 
 /// A draft interview of `org` with a time and `panel`, started when `live`.
-async fn interview(app: &TestApp, org: &Org, panel: &[UserId], live: bool) -> String {
+/// How far an interview target has gone.
+#[derive(Clone, Copy, PartialEq)]
+enum Stage {
+    Draft,
+    Live,
+    /// Completed, with a scorecard from the panel's last member.
+    Completed,
+    /// Decided (assessed), with a saved note.
+    Assessed,
+}
+
+async fn interview(app: &TestApp, org: &Org, panel: &[UserId], stage: Stage) -> String {
     let (role, cand) = candidate(app, org).await;
     let (role_draft, cand_draft) = (
         app.store.role(org.id, role).await.unwrap().draft,
@@ -614,13 +693,37 @@ async fn interview(app: &TestApp, org: &Org, panel: &[UserId], live: bool) -> St
         )
         .await
         .unwrap();
-    if live {
-        for to in [InterviewState::Scheduled, InterviewState::InProgress] {
-            app.store
-                .transition_interview(org.id, iv.id, to, panel[0])
-                .await
-                .unwrap();
-        }
+    if stage == Stage::Draft {
+        return iv.id.to_string();
+    }
+    for to in [InterviewState::Scheduled, InterviewState::InProgress] {
+        app.store
+            .transition_interview(org.id, iv.id, to, panel[0])
+            .await
+            .unwrap();
+    }
+    if stage == Stage::Live {
+        return iv.id.to_string();
+    }
+    app.store
+        .transition_interview(org.id, iv.id, InterviewState::Completed, panel[0])
+        .await
+        .unwrap();
+    let last = *panel.last().unwrap();
+    let v = Verdict {
+        recommendation: Recommendation::Yes,
+        rationale: "fine".into(),
+    };
+    app.store
+        .submit_scorecard(org.id, iv.id, last, v.clone())
+        .await
+        .unwrap();
+    if stage == Stage::Assessed {
+        app.store.decide(org.id, iv.id, last, v).await.unwrap();
+        app.store
+            .save_note(org.id, iv.id, last, "Hello", None)
+            .await
+            .unwrap();
     }
     iv.id.to_string()
 }
@@ -674,6 +777,10 @@ async fn every_endpoint_role_and_organisation_cell_holds(db: Db) {
         .iter()
         .map(|m| m.as_ref().unwrap().0.id)
         .collect();
+    // Panels: the three staff roles plus one more interviewer, who scores in the set-ups.
+    let mut panel = staff.clone();
+    panel.push(app.member(&acme, Role::Interviewer).await.0.id);
+    let (stranger_mate, _) = app.member(&globex, Role::Interviewer).await;
     let mut n = 0;
     let mut cells = 0;
     for row in rows() {
@@ -746,11 +853,21 @@ async fn every_endpoint_role_and_organisation_cell_holds(db: Db) {
                     Some(candidate(&app, &acme).await.1.to_string()),
                     Some(candidate(&app, &globex).await.1.to_string()),
                 ),
-                Target::Interview | Target::LiveInterview => {
-                    let live = row.target == Target::LiveInterview;
+                Target::Interview
+                | Target::LiveInterview
+                | Target::CompletedInterview
+                | Target::AssessedInterview => {
+                    let stage = match row.target {
+                        Target::Interview => Stage::Draft,
+                        Target::LiveInterview => Stage::Live,
+                        Target::CompletedInterview => Stage::Completed,
+                        _ => Stage::Assessed,
+                    };
                     (
-                        Some(interview(&app, &acme, &staff, live).await),
-                        Some(interview(&app, &globex, &[stranger.id], live).await),
+                        Some(interview(&app, &acme, &panel, stage).await),
+                        Some(
+                            interview(&app, &globex, &[stranger.id, stranger_mate.id], stage).await,
+                        ),
                     )
                 }
                 Target::Token => {

@@ -1,6 +1,7 @@
 //! The storage error type: what callers can act on, with the database's cause kept for logs.
 
 use parley_domain::DomainError;
+use parley_domain::assessment::AssessmentError;
 use parley_domain::hiring::HiringError;
 use parley_domain::interview::{EntryError, TransitionRefused};
 use parley_domain::kit::KitError;
@@ -39,6 +40,8 @@ pub enum StoreError {
     Transition(#[from] TransitionRefused),
     #[error("invalid notes: {0}")]
     Entry(#[from] EntryError),
+    #[error("{0}")]
+    Assessment(#[from] AssessmentError),
     /// A record other than a question changed since the caller read it.
     #[error(
         "the {what} was changed by someone else (now at revision {current}, you edited revision {expected})"

@@ -2,6 +2,7 @@
 
 use crate::db::{Tx, now_ms, on};
 use crate::{Store, StoreError};
+use parley_domain::assessment::Visibility;
 use parley_domain::hiring::{CandidateDraft, JobRoleDraft};
 use parley_domain::interview::Scale;
 use parley_domain::plan::Scripts;
@@ -15,6 +16,9 @@ pub struct OrgSettings {
     pub opening_script: String,
     pub closing_script: String,
     pub scale: Scale,
+    /// When panel members see each other's scorecards.
+    #[serde(default)]
+    pub interview_visibility: Visibility,
 }
 
 impl Default for OrgSettings {
@@ -25,6 +29,7 @@ impl Default for OrgSettings {
             opening_script: s.opening,
             closing_script: s.closing,
             scale: Scale::default(),
+            interview_visibility: Visibility::default(),
         }
     }
 }

@@ -291,25 +291,7 @@ impl Store {
     ) -> Result<Interview, StoreError> {
         let mut tx = self.begin_write().await?;
         let iv = interview_in(&mut tx, org, id, true).await??;
-        let facts = Facts {
-            scheduled_at: iv.scheduled_at,
-            panel: iv.panel.len(),
-        };
-        check_transition(iv.state, to, facts)?;
-        let now = now_ms();
-        let started = (to == InterviewState::InProgress).then_some(now);
-        let (id_s, org_s, by_s) = (id.to_string(), org.to_string(), by.to_string());
-        on!(&mut tx, c => sqlx::query(
-            "UPDATE interviews SET state = $1, started_at = COALESCE($2, started_at), \
-             updated_at = $3 WHERE id = $4 AND org_id = $5")
-            .bind(to.as_str()).bind(started).bind(now).bind(&id_s).bind(&org_s)
-            .execute(c).await.map(|_| ()))?;
-        on!(&mut tx, c => sqlx::query(
-            "INSERT INTO interview_transitions (interview_id, seq, from_state, to_state, by_user, at) \
-             VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM interview_transitions \
-                          WHERE interview_id = $1), $2, $3, $4, $5)")
-            .bind(&id_s).bind(iv.state.as_str()).bind(to.as_str()).bind(&by_s).bind(now)
-            .execute(c).await.map(|_| ()))?;
+        record_transition(&mut tx, org, &iv, to, by, now_ms()).await?;
         tx.commit().await?;
         self.interview(org, id).await
     }
@@ -357,6 +339,14 @@ impl Store {
         if !iv.panel.contains(&user) {
             return Err(StoreError::Refused(
                 "only the interview's panel takes notes on it".into(),
+            ));
+        }
+        let submitted: i64 = on!(&mut tx, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM scorecards WHERE interview_id = $1 AND user_id = $2")
+            .bind(id.to_string()).bind(user.to_string()).fetch_one(c).await)?;
+        if submitted > 0 {
+            return Err(StoreError::Refused(
+                "your scorecard is submitted; its notes are final".into(),
             ));
         }
         if !iv.state.takes_notes() {
@@ -434,9 +424,48 @@ impl Store {
     }
 }
 
+/// Checks the move of `iv` to `to` against the state machine (with what the interview has:
+/// a time, a panel, a decision, a note delivered or shared) and records it.
+pub(crate) async fn record_transition(
+    tx: &mut Tx,
+    org: OrgId,
+    iv: &Interview,
+    to: InterviewState,
+    by: UserId,
+    now: i64,
+) -> Result<(), StoreError> {
+    let id_s = iv.id.to_string();
+    let (decided, delivered): (i64, i64) = on!(tx, c => sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM decisions WHERE interview_id = $1), \
+                (SELECT COUNT(*) FROM note_deliveries WHERE interview_id = $1 AND status = 'sent') \
+              + (SELECT COUNT(*) FROM candidate_notes WHERE interview_id = $1 AND share_hash IS NOT NULL)")
+        .bind(&id_s).fetch_one(c).await)?;
+    let facts = Facts {
+        scheduled_at: iv.scheduled_at,
+        panel: iv.panel.len(),
+        decided: decided > 0,
+        feedback_given: delivered > 0,
+    };
+    check_transition(iv.state, to, facts)?;
+    let started = (to == InterviewState::InProgress).then_some(now);
+    let (org_s, by_s) = (org.to_string(), by.to_string());
+    on!(tx, c => sqlx::query(
+        "UPDATE interviews SET state = $1, started_at = COALESCE($2, started_at), \
+         updated_at = $3 WHERE id = $4 AND org_id = $5")
+        .bind(to.as_str()).bind(started).bind(now).bind(&id_s).bind(&org_s)
+        .execute(c).await.map(|_| ()))?;
+    on!(tx, c => sqlx::query(
+        "INSERT INTO interview_transitions (interview_id, seq, from_state, to_state, by_user, at) \
+         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM interview_transitions \
+                      WHERE interview_id = $1), $2, $3, $4, $5)")
+        .bind(&id_s).bind(iv.state.as_str()).bind(to.as_str()).bind(&by_s).bind(now)
+        .execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
 /// The interview (locked for the rest of the transaction on PostgreSQL when `lock`), or
 /// `Missing`.
-async fn interview_in(
+pub(crate) async fn interview_in(
     tx: &mut Tx,
     org: OrgId,
     id: InterviewId,

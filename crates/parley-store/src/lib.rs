@@ -4,6 +4,7 @@
 //! their own embedded, versioned migrations; one storage test story runs against both.
 
 mod accounts;
+mod assessments;
 mod browse;
 mod bulk;
 mod changes;
@@ -22,6 +23,7 @@ mod statements;
 mod store;
 
 pub use accounts::{Invitation, NewUser, Org, User};
+pub use assessments::{CandidateNote, Decision, Delivery, DeliveryStart, Scorecard};
 pub use browse::UPLOAD_LIFETIME_MS;
 pub use changes::Changes;
 pub use duplicates::{DuplicatePair, NOTE_MERGED_DUPLICATE};

@@ -459,6 +459,9 @@ pub struct SettingsBody {
     /// The rating scale, lowest first: 2 to 7 distinct labels.
     #[schema(min_items = 2, max_items = 7)]
     pub scale: Vec<String>,
+    /// When panel members see each other's scorecards (default: once they submitted theirs).
+    #[serde(default)]
+    pub interview_visibility: super::assessments::VisibilityName,
 }
 
 /// Your organisation's interview settings.
@@ -476,6 +479,7 @@ pub async fn settings(
         opening_script: s.opening_script,
         closing_script: s.closing_script,
         scale: s.scale.0,
+        interview_visibility: s.interview_visibility.into(),
     }))
 }
 
@@ -496,6 +500,7 @@ pub async fn save_settings(
         opening_script: settings.opening_script,
         closing_script: settings.closing_script,
         scale: settings.scale.0,
+        interview_visibility: settings.interview_visibility.into(),
     }))
 }
 
@@ -522,5 +527,6 @@ pub fn checked_settings(input: SettingsBody) -> Result<OrgSettings, ApiError> {
         opening_script: input.opening_script.trim().to_string(),
         closing_script: input.closing_script.trim().to_string(),
         scale: Scale::new(input.scale).map_err(|e| ApiError::Invalid(e.to_string()))?,
+        interview_visibility: input.interview_visibility.into(),
     })
 }

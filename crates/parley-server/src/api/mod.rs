@@ -2,6 +2,7 @@
 //! OpenAPI document describing them.
 
 pub mod account;
+pub mod assessments;
 pub mod bank;
 pub mod extract;
 pub mod grade;

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations and the API's types, so
 //! it cannot drift from the code that serves it.
 
-use super::{account, bank, grade, hiring, interviews, members, questions, search};
+use super::{account, assessments, bank, grade, hiring, interviews, members, questions, search};
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -23,10 +23,12 @@ use utoipa::{Modify, OpenApi};
         interviews::list, interviews::create, interviews::get, interviews::set_plan, interviews::edit_kit,
         interviews::alternatives, interviews::kit_markdown, interviews::transition, interviews::transitions,
         interviews::calendar, interviews::entries, interviews::save_entry,
+        assessments::get_assessment, assessments::submit, assessments::decide, assessments::get_note,
+        assessments::save_note, assessments::note_markdown, assessments::share,
     ),
     components(schemas(ErrorBody, ErrorDetail, account::RoleName, search::SearchModeName)),
     modifiers(&Security),
-    tags((name = "questions", description = "The question bank"), (name = "account", description = "Signing in, your account and tokens"), (name = "members", description = "Members and invitations"), (name = "grading", description = "Grading written answers"), (name = "interviews", description = "Roles, candidates, interview kits and interviews")),
+    tags((name = "questions", description = "The question bank"), (name = "account", description = "Signing in, your account and tokens"), (name = "members", description = "Members and invitations"), (name = "grading", description = "Grading written answers"), (name = "interviews", description = "Roles, candidates, interview kits and interviews"), (name = "assessment", description = "Scorecards, the assessment, the decision and the note for the candidate")),
 )]
 pub struct ApiDoc;
 

@@ -223,6 +223,11 @@ pub async fn save_settings(
         opening_script: field(&f, "opening_script").to_string(),
         closing_script: field(&f, "closing_script").to_string(),
         scale: lines(field(&f, "scale")),
+        interview_visibility: match field(&f, "interview_visibility") {
+            "always_hidden" => crate::api::assessments::VisibilityName::AlwaysHidden,
+            "never_hidden" => crate::api::assessments::VisibilityName::NeverHidden,
+            _ => crate::api::assessments::VisibilityName::UntilSubmitted,
+        },
     };
     match checked_settings(input) {
         Ok(s) => {

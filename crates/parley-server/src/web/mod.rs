@@ -3,6 +3,7 @@
 //! permission checks and errors; failures render as HTML pages here.
 
 mod account;
+mod assessment;
 mod bank;
 mod entry;
 mod hiring;
@@ -78,6 +79,15 @@ pub fn routes() -> Router<AppState> {
             "/interviews/{id}/entries/{item}",
             post(interviews::save_entry),
         )
+        .route(
+            "/interviews/{id}/assessment",
+            get(assessment::show).post(assessment::post),
+        )
+        .route(
+            "/interviews/{id}/note",
+            get(assessment::note).post(assessment::note_post),
+        )
+        .route("/notes/{code}", get(assessment::public))
 }
 
 async fn style() -> Response {
