@@ -47,6 +47,9 @@ pub enum ApiError {
     IdempotencyMismatch,
     #[error("the database is unavailable")]
     Unavailable,
+    /// The mail server could not be reached or refused the message.
+    #[error("{0}")]
+    MailFailed(String),
     #[error("the request took too long and was stopped")]
     TimedOut,
     #[error("this method is not allowed here")]
@@ -87,6 +90,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable | ApiError::TimedOut => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::MailFailed(_) => StatusCode::BAD_GATEWAY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -108,6 +112,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
             ApiError::IdempotencyMismatch => "idempotency_mismatch",
             ApiError::Unavailable => "unavailable",
+            ApiError::MailFailed(_) => "mail_failed",
             ApiError::TimedOut => "timed_out",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Internal(_) => "internal",

@@ -9,6 +9,7 @@ pub mod error;
 mod idempotency;
 mod kits;
 pub mod limit;
+mod mail;
 pub mod metrics;
 mod notes;
 mod ops;

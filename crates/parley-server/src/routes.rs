@@ -108,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/interviews/{id}/note.md", get(assessments::note_markdown))
         .route("/interviews/{id}/note/share", post(assessments::share))
+        .route("/interviews/{id}/note/send", post(assessments::send))
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed);
 

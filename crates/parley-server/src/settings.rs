@@ -32,6 +32,12 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Longest a request may take before 503; in-flight requests get this long at shutdown.
     pub request_timeout_seconds: u32,
+    /// The mail server notes to candidates go through: `smtp://[user:password@]host[:port]`
+    /// (plain SMTP, for a relay on the host or the local network). Unset: no e-mail; notes are
+    /// shared by link.
+    pub smtp_url: Option<String>,
+    /// The sender of those messages.
+    pub smtp_from: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -56,6 +62,8 @@ impl Default for Settings {
             invitation_days: 7,
             log_format: LogFormat::Auto,
             request_timeout_seconds: 30,
+            smtp_url: None,
+            smtp_from: "Parley <parley@localhost>".into(),
         }
     }
 }
@@ -104,7 +112,8 @@ impl Settings {
     /// Overlays `PARLEY_ADDR`, `PARLEY_PUBLIC_URL`, `PARLEY_SESSION_HOURS`,
     /// `PARLEY_MAX_BODY_BYTES`, `PARLEY_RATE_PER_SECOND`, `PARLEY_RATE_BURST`,
     /// `PARLEY_LOGIN_FAILURES`, `PARLEY_LOGIN_WINDOW_SECONDS`, `PARLEY_INVITATION_DAYS`,
-    /// `PARLEY_LOG_FORMAT`, `PARLEY_REQUEST_TIMEOUT_SECONDS`.
+    /// `PARLEY_LOG_FORMAT`, `PARLEY_REQUEST_TIMEOUT_SECONDS`, `PARLEY_SMTP_URL`,
+    /// `PARLEY_SMTP_FROM`.
     pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), SettingsError> {
         fn parse<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, SettingsError>
         where
@@ -131,6 +140,12 @@ impl Settings {
             "PARLEY_INVITATION_DAYS" => invitation_days,
             "PARLEY_REQUEST_TIMEOUT_SECONDS" => request_timeout_seconds,
         );
+        if let Some(v) = var("PARLEY_SMTP_URL") {
+            self.smtp_url = Some(v).filter(|v| !v.trim().is_empty());
+        }
+        if let Some(v) = var("PARLEY_SMTP_FROM") {
+            self.smtp_from = v;
+        }
         if let Some(v) = var("PARLEY_PUBLIC_URL") {
             self.public_url = Some(v).filter(|v| !v.trim().is_empty());
         }

@@ -10,7 +10,232 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use support::{Db, TestApp, send};
 
-on_both_backends!(two_interviewers_score_blind_then_debrief_decide_and_share_a_note);
+on_both_backends!(
+    two_interviewers_score_blind_then_debrief_decide_and_share_a_note,
+    a_note_is_emailed_once_and_read_back_from_a_real_smtp_server
+);
+
+/// The Python of the tools environment `./dev test` prepares (aiosmtpd is installed there).
+fn tools_python() -> Option<std::path::PathBuf> {
+    let venv = std::env::var("PARLEY_TOOLS_VENV")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/tools-venv")
+        });
+    let python = venv.join("bin/python");
+    let ok = std::process::Command::new(&python)
+        .args(["-c", "import aiosmtpd"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            std::env::var("PARLEY_REQUIRE_SMTP").as_deref() != Ok("1"),
+            "PARLEY_REQUIRE_SMTP=1 but aiosmtpd is not installed in {}",
+            venv.display()
+        );
+        eprintln!("skipped: aiosmtpd is not installed (./dev test installs it)");
+        return None;
+    }
+    Some(python)
+}
+
+/// A real SMTP server (aiosmtpd) writing what it receives into a Maildir; killed on drop.
+struct Smtp {
+    child: std::process::Child,
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn smtp(python: &std::path::Path, port: u16, maildir: &std::path::Path) -> Smtp {
+    let child = std::process::Command::new(python)
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+        ])
+        .arg(maildir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starting aiosmtpd");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Smtp { child };
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("aiosmtpd did not listen on {port}");
+}
+
+/// The messages in the Maildir, read back by Python's own mail parser: recipient, subject and
+/// the decoded plain-text part.
+fn read_back(python: &std::path::Path, maildir: &std::path::Path) -> Vec<Value> {
+    let script = r#"
+import json, mailbox, sys
+out = []
+for m in mailbox.Maildir(sys.argv[1], create=False):
+    parts = list(m.walk())
+    text = [p.get_payload(decode=True).decode(p.get_content_charset() or "utf-8")
+            for p in parts if p.get_content_type() == "text/plain"]
+    html = [p for p in parts if p.get_content_type() == "text/html"]
+    out.append({"to": m["To"], "subject": str(m["Subject"]), "text": text[0] if text else None,
+                "html": len(html)})
+print(json.dumps(out))
+"#;
+    let out = std::process::Command::new(python)
+        .args(["-c", script])
+        .arg(maildir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+async fn a_note_is_emailed_once_and_read_back_from_a_real_smtp_server(db: Db) {
+    let Some(python) = tools_python() else {
+        return;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let Some(app) = TestApp::spawn(db, |s| {
+        s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))
+    })
+    .await
+    else {
+        return;
+    };
+    let acme = app.org("acme").await;
+    let (me, token) = app.member(&acme, Role::Owner).await;
+    let role = json!({"title": "Backend developer", "competencies": [{"name": "databases", "weight": 3, "level": "mid", "required": true}]});
+    let (_, _, role) = send(app.as_(&token, Method::POST, "/api/v1/roles").json(&role)).await;
+    let cand =
+        json!({"name": "Zoë Łukasiewicz", "email": "zoe@example.com", "role_id": role["id"]});
+    let (_, _, cand) = send(
+        app.as_(&token, Method::POST, "/api/v1/candidates")
+            .json(&cand),
+    )
+    .await;
+    let new = json!({"candidate_id": cand["id"], "length_minutes": 30, "scheduled_at": 1_800_000_000_000_i64, "interviewers": [me.id.to_string()]});
+    let (_, _, iv) = send(
+        app.as_(&token, Method::POST, "/api/v1/interviews")
+            .json(&new),
+    )
+    .await;
+    let id = iv["id"].as_str().unwrap().to_string();
+    let path = |rest: &str| format!("/api/v1/interviews/{id}{rest}");
+    for to in ["scheduled", "in_progress", "completed"] {
+        let (s, _, e) = send(
+            app.as_(&token, Method::POST, &path("/transitions"))
+                .json(&json!({"to": to})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{e}");
+    }
+    let verdict = json!({"recommendation": "yes", "rationale": "Good grasp of indexes."});
+    assert_eq!(
+        send(
+            app.as_(&token, Method::POST, &path("/scorecard"))
+                .json(&verdict)
+        )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        send(
+            app.as_(&token, Method::POST, &path("/decision"))
+                .json(&verdict)
+        )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
+    let (s, _, e) = send(
+        app.as_(&token, Method::POST, &path("/note/send"))
+            .json(&json!({})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "nothing saved to send yet: {e}");
+    let body = "Hello Zoë,\n\nthank you — here is what went well.\n";
+    let (s, _, _) = send(
+        app.as_(&token, Method::PUT, &path("/note"))
+            .json(&json!({"body": body})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+
+    // The mail server is down: the failure is recorded and said, nothing is marked sent.
+    let (s, _, e) = send(
+        app.as_(&token, Method::POST, &path("/note/send"))
+            .json(&json!({})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_GATEWAY, "{e}");
+    assert_eq!(e["error"]["code"], "mail_failed");
+    let (_, _, n) = send(app.as_(&token, Method::GET, &path("/note"))).await;
+    assert_eq!(n["deliveries"][0]["status"], "failed");
+    let (_, _, iv) = send(app.as_(&token, Method::GET, &path(""))).await;
+    assert_eq!(iv["state"], "assessed");
+
+    // Up again: sent once, however often it is asked for.
+    let dir = tempfile::tempdir().unwrap();
+    // A path that does not exist yet: the Maildir is created with its cur/new/tmp.
+    let maildir = dir.path().join("box");
+    let _smtp = smtp(&python, port, &maildir).await;
+    let (s, _, first) = send(
+        app.as_(&token, Method::POST, &path("/note/send"))
+            .json(&json!({})),
+    )
+    .await;
+    assert_eq!(
+        (s, first["status"].as_str()),
+        (StatusCode::OK, Some("sent")),
+        "{first}"
+    );
+    let (s, _, again) = send(
+        app.as_(&token, Method::POST, &path("/note/send"))
+            .json(&json!({})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(again, first, "the same delivery, not a second message");
+    let (_, _, iv) = send(app.as_(&token, Method::GET, &path(""))).await;
+    assert_eq!(iv["state"], "feedback_sent");
+    let mut got = Vec::new();
+    for _ in 0..50 {
+        got = read_back(&python, &maildir);
+        if !got.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(got.len(), 1, "{got:?}");
+    let m = &got[0];
+    assert!(m["to"].as_str().unwrap().contains("zoe@example.com"), "{m}");
+    assert_eq!(m["subject"], "Your interview with our company: a summary");
+    assert_eq!(
+        m["text"].as_str().unwrap().replace("\r\n", "\n").trim(),
+        body.trim()
+    );
+    assert_eq!(m["html"], 1, "an HTML alternative too");
+    app.stop().await;
+}
 
 async fn two_interviewers_score_blind_then_debrief_decide_and_share_a_note(db: Db) {
     let Some(app) = TestApp::spawn(db, |_| {}).await else {

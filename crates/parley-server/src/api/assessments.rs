@@ -572,3 +572,95 @@ pub async fn note_markdown(
     )
         .into_response())
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendIn {
+    /// Defaults to the candidate's address.
+    #[schema(format = "email", max_length = 254)]
+    pub to: Option<String>,
+}
+
+/// E-mail the saved note (to the candidate unless `to` says otherwise). Sending the same
+/// revision to the same address again sends nothing and answers with the first delivery; a
+/// failed one may be retried.
+#[utoipa::path(post, path = "/api/v1/interviews/{id}/note/send", tag = "assessment", request_body = SendIn, params(("id" = String, Path)),
+    responses((status = 200, body = DeliveryOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 502, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn send(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<SendIn>,
+) -> Result<Json<DeliveryOut>, ApiError> {
+    auth.require(Action::ManageRoles, "send notes to candidates")?;
+    let id = path_id::<InterviewId>(&id)?;
+    Ok(Json(
+        send_note(&state, &auth, id, input.to.as_deref()).await?,
+    ))
+}
+
+/// Sends the saved note once per revision and address (the page's button uses this too).
+pub async fn send_note(
+    state: &AppState,
+    auth: &Auth,
+    id: InterviewId,
+    to: Option<&str>,
+) -> Result<DeliveryOut, ApiError> {
+    let org = auth.org();
+    let iv = state.store.interview(org, id).await?;
+    let note = state
+        .store
+        .note_of(org, id)
+        .await?
+        .ok_or_else(|| ApiError::Conflict("save the note before sending it".into()))?;
+    let cand = state.store.candidate(org, iv.candidate).await?;
+    let address = match to.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => parley_domain::Email::parse(t)?,
+        None => cand.draft.email.clone().ok_or_else(|| {
+            ApiError::Conflict("the candidate has no e-mail address; give one".into())
+        })?,
+    };
+    let addr = address.to_string();
+    if let parley_store::DeliveryStart::Done(d) = state
+        .store
+        .begin_delivery(org, id, note.revision, &addr)
+        .await?
+    {
+        return Ok(d.into());
+    }
+    let company = state.store.org_settings(org).await?.company;
+    let subject = format!("Your interview with {company}: a summary");
+    let html = crate::mail::html_document(&subject, &crate::notes::to_html(&note.body));
+    let outgoing = crate::mail::Outgoing {
+        to: &addr,
+        to_name: &cand.draft.name,
+        subject: &subject,
+        text: &note.body,
+        html: &html,
+    };
+    match crate::mail::send(&state.settings, &outgoing).await {
+        Ok(reply) => {
+            state
+                .store
+                .finish_delivery(org, id, note.revision, &addr, true, &reply)
+                .await?;
+            feedback_given(state, auth, id).await?;
+        }
+        Err(e) => {
+            state
+                .store
+                .finish_delivery(org, id, note.revision, &addr, false, &e.to_string())
+                .await?;
+            return Err(e.into());
+        }
+    }
+    let d = state
+        .store
+        .deliveries_of(org, id)
+        .await?
+        .into_iter()
+        .find(|d| d.revision == note.revision && d.address == addr)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a recorded delivery vanished")))?;
+    Ok(d.into())
+}

@@ -317,6 +317,18 @@ pub async fn note_post(
             .await
             .map(|_| (None, "Saved the note."))
             .map_err(ApiError::from),
+        "send" => crate::api::assessments::send_note(&state, &auth, id, None)
+            .await
+            .map(|d| {
+                (
+                    None,
+                    if d.status == "sent" {
+                        "Sent."
+                    } else {
+                        "Not sent."
+                    },
+                )
+            }),
         "share" => share_link(&state, &auth, id, 14).await.map(|(link, _)| {
             (
                 Some(link),
