@@ -52,24 +52,27 @@ impl Drop for Smtp {
 }
 
 async fn smtp(python: &std::path::Path, port: u16, maildir: &std::path::Path) -> Smtp {
-    let child = std::process::Command::new(python)
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-        ])
-        .arg(maildir)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("starting aiosmtpd");
+    // Owned by `Smtp` at once, so every way out of here kills and reaps it.
+    let server = Smtp {
+        child: std::process::Command::new(python)
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(maildir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("starting aiosmtpd"),
+    };
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Smtp { child };
+            return server;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
