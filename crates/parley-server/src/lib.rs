@@ -13,6 +13,7 @@ mod mail;
 pub mod metrics;
 mod notes;
 mod ops;
+mod pdf;
 mod routes;
 pub mod secrets;
 pub mod settings;

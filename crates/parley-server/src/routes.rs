@@ -109,6 +109,8 @@ pub fn router(state: AppState) -> Router {
         .route("/interviews/{id}/note.md", get(assessments::note_markdown))
         .route("/interviews/{id}/note/share", post(assessments::share))
         .route("/interviews/{id}/note/send", post(assessments::send))
+        .route("/interviews/{id}/note.html", get(assessments::note_html))
+        .route("/interviews/{id}/note.pdf", get(assessments::note_pdf))
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed);
 

@@ -15,6 +15,60 @@ on_both_backends!(
     a_note_is_emailed_once_and_read_back_from_a_real_smtp_server
 );
 
+/// The note's PDF is a PDF, and its first page, rasterised by poppler's `pdftoppm`, is not
+/// blank. Skipped without Chromium and poppler unless the run requires the browser.
+async fn pdf_renders(app: &TestApp, token: &str, path: &str) {
+    let have = std::path::Path::new("/usr/bin/chromium").exists()
+        && std::path::Path::new("/usr/bin/pdftoppm").exists();
+    if !have {
+        assert!(
+            std::env::var("PARLEY_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "PARLEY_REQUIRE_BROWSER=1 but chromium or pdftoppm is missing"
+        );
+        eprintln!("skipped: no chromium or pdftoppm for the PDF check");
+        return;
+    }
+    let resp = app.as_(token, Method::GET, path).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["content-type"], "application/pdf");
+    let pdf = resp.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("n.pdf"), &pdf).unwrap();
+    // PPM (P6) at 40 dpi: a header and raw RGB bytes, easy to read here.
+    let status = std::process::Command::new("/usr/bin/pdftoppm")
+        .args(["-r", "40", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(dir.path().join("n.pdf"))
+        .arg(dir.path().join("page"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let ppm = std::fs::read(dir.path().join("page.ppm")).unwrap();
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while ppm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !ppm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&ppm[start..at]).to_string());
+    }
+    assert_eq!(fields[0], "P6");
+    let pixels = &ppm[at + 1..];
+    let dark = pixels
+        .chunks(3)
+        .filter(|p| p.iter().map(|&c| u32::from(c)).sum::<u32>() < 600)
+        .count();
+    let share = dark as f64 / (pixels.len() / 3) as f64;
+    assert!(
+        share > 0.002,
+        "the page is blank ({share:.5} of pixels drawn)"
+    );
+}
+
 /// The Python of the tools environment `./dev test` prepares (aiosmtpd is installed there).
 fn tools_python() -> Option<std::path::PathBuf> {
     let venv = std::env::var("PARLEY_TOOLS_VENV")
@@ -482,6 +536,16 @@ async fn two_interviewers_score_blind_then_debrief_decide_and_share_a_note(db: D
         .await
         .unwrap();
     assert_eq!(md.trim(), edited.trim());
+    let html = app
+        .as_(&bob, Method::GET, &path("/note.html"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<h2>Areas to improve</h2>") && html.contains("&lt;script&gt;"));
+    pdf_renders(&app, &bob, &path("/note.pdf")).await;
     let (s, _, link) = send(
         app.as_(&bob, Method::POST, &path("/note/share"))
             .json(&json!({"days": 3})),

@@ -631,7 +631,7 @@ pub async fn send_note(
     }
     let company = state.store.org_settings(org).await?.company;
     let subject = format!("Your interview with {company}: a summary");
-    let html = crate::mail::html_document(&subject, &crate::notes::to_html(&note.body));
+    let html = note_document(state, auth, id).await?;
     let outgoing = crate::mail::Outgoing {
         to: &addr,
         to_name: &cand.draft.name,
@@ -663,4 +663,70 @@ pub async fn send_note(
         .find(|d| d.revision == note.revision && d.address == addr)
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a recorded delivery vanished")))?;
     Ok(d.into())
+}
+
+/// The saved note as a whole HTML document (the e-mail's HTML part and the PDF's source).
+async fn note_document(state: &AppState, auth: &Auth, id: InterviewId) -> Result<String, ApiError> {
+    let note = state
+        .store
+        .note_of(auth.org(), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let company = state.store.org_settings(auth.org()).await?.company;
+    let title = format!("Your interview with {company}: a summary");
+    Ok(crate::mail::html_document(
+        &title,
+        &crate::notes::to_html(&note.body),
+    ))
+}
+
+/// The saved note as an HTML file.
+#[utoipa::path(get, path = "/api/v1/interviews/{id}/note.html", tag = "assessment", params(("id" = String, Path)),
+    responses((status = 200, content_type = "text/html", body = String), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn note_html(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    auth.require(Action::ManageRoles, "write notes to candidates")?;
+    let id = path_id::<InterviewId>(&id)?;
+    let html = note_document(&state, &auth, id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"note-{id}.html\""),
+            ),
+        ],
+        html,
+    )
+        .into_response())
+}
+
+/// The saved note as a PDF (printed by headless Chromium on the server).
+#[utoipa::path(get, path = "/api/v1/interviews/{id}/note.pdf", tag = "assessment", params(("id" = String, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn note_pdf(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    auth.require(Action::ManageRoles, "write notes to candidates")?;
+    let id = path_id::<InterviewId>(&id)?;
+    let html = note_document(&state, &auth, id).await?;
+    let pdf = crate::pdf::render(&html).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"note-{id}.pdf\""),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
 }

@@ -24,7 +24,7 @@ use utoipa::{Modify, OpenApi};
         interviews::alternatives, interviews::kit_markdown, interviews::transition, interviews::transitions,
         interviews::calendar, interviews::entries, interviews::save_entry,
         assessments::get_assessment, assessments::submit, assessments::decide, assessments::get_note,
-        assessments::save_note, assessments::note_markdown, assessments::share, assessments::send,
+        assessments::save_note, assessments::note_markdown, assessments::share, assessments::send, assessments::note_html, assessments::note_pdf,
     ),
     components(schemas(ErrorBody, ErrorDetail, account::RoleName, search::SearchModeName)),
     modifiers(&Security),
