@@ -125,5 +125,11 @@ async fn prune_forever(state: AppState) {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "pruning failed"),
         }
+        // Candidates past their organisation's retention rule are erased on the same beat.
+        match api::privacy::sweep_retention_on(&state.store, now).await {
+            Ok(n) if n > 0 => tracing::info!(candidates = n, "erased by the retention rule"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "the retention sweep failed"),
+        }
     }
 }

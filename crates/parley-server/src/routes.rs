@@ -1,7 +1,8 @@
 //! Every route of the server, in one place.
 
 use crate::api::{
-    account, assessments, bank, grade, hiring, interviews, members, openapi, questions, search,
+    account, assessments, bank, grade, hiring, interviews, members, openapi, privacy, questions,
+    search,
 };
 use crate::error::ApiError;
 use crate::ops;
@@ -70,6 +71,8 @@ pub fn router(state: AppState) -> Router {
             "/candidates/{id}",
             get(hiring::candidate).put(hiring::update_candidate),
         )
+        .route("/candidates/{id}/export", get(privacy::export))
+        .route("/candidates/{id}/erase", post(privacy::erase))
         .route(
             "/settings/interviews",
             get(hiring::settings).put(hiring::save_settings),

@@ -19,6 +19,9 @@ pub struct OrgSettings {
     /// When panel members see each other's scorecards.
     #[serde(default)]
     pub interview_visibility: Visibility,
+    /// Candidates with nothing new for this many months are erased automatically.
+    #[serde(default)]
+    pub retention_months: Option<u32>,
 }
 
 impl Default for OrgSettings {
@@ -30,6 +33,7 @@ impl Default for OrgSettings {
             closing_script: s.closing,
             scale: Scale::default(),
             interview_visibility: Visibility::default(),
+            retention_months: None,
         }
     }
 }

@@ -16,6 +16,7 @@ mod hiring;
 mod import;
 mod interviews;
 mod model;
+mod privacy;
 mod questions;
 mod rows;
 mod sessions;
@@ -35,6 +36,7 @@ pub use interviews::{Interview, NewInterview, StoredEntry, Transition};
 pub use model::{
     Backend, ImportItem, ImportOptions, ImportOutcome, ItemOutcome, Link, ListFilter, Page,
 };
+pub use privacy::ERASED_NAME;
 pub use questions::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_PREFIX_MATCHES, NOTE_CREATED};
 pub use sessions::{ApiToken, Session, StoredReply};
 pub use store::{MAX_SLUG_CHARS, Store};

@@ -44,7 +44,10 @@ impl Store {
                     .create_if_missing(true)
                     .busy_timeout(Duration::from_secs(5))
                     .foreign_keys(true)
-                    .synchronous(SqliteSynchronous::Normal);
+                    .synchronous(SqliteSynchronous::Normal)
+                    // Deleted and overwritten content is zeroed on disk, so erasing a
+                    // candidate leaves nothing of them in the file's free space.
+                    .pragma("secure_delete", "ON");
                 let pool = if in_memory {
                     // An in-memory database lives only as long as a connection to it, so the
                     // pool keeps exactly one open for its whole life.

@@ -462,6 +462,10 @@ pub struct SettingsBody {
     /// When panel members see each other's scorecards (default: once they submitted theirs).
     #[serde(default)]
     pub interview_visibility: super::assessments::VisibilityName,
+    /// Erase candidates automatically after this many months without news (1–120); null keeps
+    /// them until erased by hand.
+    #[schema(minimum = 1, maximum = 120)]
+    pub retention_months: Option<u32>,
 }
 
 /// Your organisation's interview settings.
@@ -480,6 +484,7 @@ pub async fn settings(
         closing_script: s.closing_script,
         scale: s.scale.0,
         interview_visibility: s.interview_visibility.into(),
+        retention_months: s.retention_months,
     }))
 }
 
@@ -501,6 +506,7 @@ pub async fn save_settings(
         closing_script: settings.closing_script,
         scale: settings.scale.0,
         interview_visibility: settings.interview_visibility.into(),
+        retention_months: settings.retention_months,
     }))
 }
 
@@ -528,5 +534,13 @@ pub fn checked_settings(input: SettingsBody) -> Result<OrgSettings, ApiError> {
         closing_script: input.closing_script.trim().to_string(),
         scale: Scale::new(input.scale).map_err(|e| ApiError::Invalid(e.to_string()))?,
         interview_visibility: input.interview_visibility.into(),
+        retention_months: match input.retention_months {
+            Some(m) if !(1..=120).contains(&m) => {
+                return Err(ApiError::Invalid(
+                    "retention is 1 to 120 months, or none".into(),
+                ));
+            }
+            m => m,
+        },
     })
 }

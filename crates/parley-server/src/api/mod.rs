@@ -10,5 +10,6 @@ pub mod hiring;
 pub mod interviews;
 pub mod members;
 pub mod openapi;
+pub mod privacy;
 pub mod questions;
 pub mod search;

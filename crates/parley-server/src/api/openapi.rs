@@ -1,7 +1,9 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations and the API's types, so
 //! it cannot drift from the code that serves it.
 
-use super::{account, assessments, bank, grade, hiring, interviews, members, questions, search};
+use super::{
+    account, assessments, bank, grade, hiring, interviews, members, privacy, questions, search,
+};
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -25,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         interviews::calendar, interviews::entries, interviews::save_entry,
         assessments::get_assessment, assessments::submit, assessments::decide, assessments::get_note,
         assessments::save_note, assessments::note_markdown, assessments::share, assessments::send, assessments::note_html, assessments::note_pdf,
+        privacy::export, privacy::erase,
     ),
     components(schemas(ErrorBody, ErrorDetail, account::RoleName, search::SearchModeName)),
     modifiers(&Security),

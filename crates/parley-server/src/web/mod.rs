@@ -68,6 +68,7 @@ pub fn routes() -> Router<AppState> {
             get(hiring::candidate).post(hiring::save_candidate),
         )
         .route("/candidates/{id}/interviews", post(hiring::plan_interview))
+        .route("/candidates/{id}/erase", post(hiring::erase_candidate))
         .route("/interviews", get(interviews::list))
         .route("/interviews/{id}", get(interviews::show))
         .route("/interviews/{id}/kit", post(interviews::edit))

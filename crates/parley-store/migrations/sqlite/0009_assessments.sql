@@ -41,3 +41,11 @@ CREATE TABLE note_deliveries (
     attempted_at INTEGER NOT NULL,
     PRIMARY KEY (interview_id, revision, address)
 ) STRICT;
+
+-- Candidates erased on request or by the retention rule: their personal data is gone, the
+-- row stays so that the anonymous statistics (ratings, decisions) still add up.
+CREATE TABLE candidate_erasures (
+    candidate_id TEXT NOT NULL PRIMARY KEY REFERENCES candidates (id),
+    org_id       TEXT NOT NULL REFERENCES orgs (id),
+    erased_at    INTEGER NOT NULL
+) STRICT;
