@@ -568,6 +568,19 @@ pub async fn plan_interview(
     }
 }
 
+pub async fn erase_candidate(
+    State(state): State<AppState>,
+    Member(auth): Member,
+    Path(id): Path<String>,
+    WebForm(f): WebForm<Fields>,
+) -> WebResult {
+    auth.require(Action::ManageRoles, "erase candidates")?;
+    auth.check_form_csrf(field(&f, "csrf"))?;
+    let id = path_id::<CandidateId>(&id)?;
+    state.store.erase_candidate(auth.org(), id).await?;
+    Ok(see_other("/candidates"))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -580,17 +593,4 @@ mod tests {
         assert!(super::parse_local_utc("2027-13-01T08:00").is_err());
         assert!(super::parse_local_utc("tomorrow").is_err());
     }
-}
-
-pub async fn erase_candidate(
-    State(state): State<AppState>,
-    Member(auth): Member,
-    Path(id): Path<String>,
-    WebForm(f): WebForm<Fields>,
-) -> WebResult {
-    auth.require(Action::ManageRoles, "erase candidates")?;
-    auth.check_form_csrf(field(&f, "csrf"))?;
-    let id = path_id::<CandidateId>(&id)?;
-    state.store.erase_candidate(auth.org(), id).await?;
-    Ok(see_other("/candidates"))
 }
