@@ -5,6 +5,7 @@
 pub mod api;
 mod assess;
 pub mod auth;
+mod charts;
 pub mod error;
 mod idempotency;
 mod kits;

@@ -1,8 +1,8 @@
 //! Every route of the server, in one place.
 
 use crate::api::{
-    account, assessments, bank, grade, hiring, interviews, members, openapi, privacy, questions,
-    search,
+    account, assessments, bank, charts, grade, hiring, interviews, members, openapi, privacy,
+    questions, search,
 };
 use crate::error::ApiError;
 use crate::ops;
@@ -114,6 +114,8 @@ pub fn router(state: AppState) -> Router {
         .route("/interviews/{id}/note/send", post(assessments::send))
         .route("/interviews/{id}/note.html", get(assessments::note_html))
         .route("/interviews/{id}/note.pdf", get(assessments::note_pdf))
+        .route("/interviews/{id}/profile.svg", get(charts::profile))
+        .route("/roles/{id}/comparison.svg", get(charts::comparison))
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed);
 

@@ -495,6 +495,34 @@ async fn two_interviewers_score_blind_then_debrief_decide_and_share_a_note(db: D
     assert_eq!(s, StatusCode::CREATED, "{d}");
     let (_, _, iv2) = send(app.as_(&bob, Method::GET, &path(""))).await;
     assert_eq!(iv2["state"], "assessed");
+    // Charts: the profile against the role, and the role's candidates compared.
+    let profile = app
+        .as_(&bob, Method::GET, &path("/profile.svg"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        profile.headers()["content-type"],
+        "image/svg+xml; charset=utf-8"
+    );
+    let profile = profile.text().await.unwrap();
+    assert!(
+        profile.starts_with("<svg") && profile.contains("Databases: 50%"),
+        "{profile}"
+    );
+    let compare = format!(
+        "/api/v1/roles/{}/comparison.svg",
+        role["id"].as_str().unwrap()
+    );
+    let compare = app
+        .as_(&bob, Method::GET, &compare)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(compare.contains("Ada Lovelace: Databases 50%"), "{compare}");
 
     // The note: drafted from the assessment, edited, saved, shared.
     let (s, _, n) = send(app.as_(&bob, Method::GET, &path("/note"))).await;

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod assessments;
 pub mod bank;
+pub mod charts;
 pub mod extract;
 pub mod grade;
 pub mod hiring;

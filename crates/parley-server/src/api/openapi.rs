@@ -2,7 +2,8 @@
 //! it cannot drift from the code that serves it.
 
 use super::{
-    account, assessments, bank, grade, hiring, interviews, members, privacy, questions, search,
+    account, assessments, bank, charts, grade, hiring, interviews, members, privacy, questions,
+    search,
 };
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
@@ -27,7 +28,7 @@ use utoipa::{Modify, OpenApi};
         interviews::calendar, interviews::entries, interviews::save_entry,
         assessments::get_assessment, assessments::submit, assessments::decide, assessments::get_note,
         assessments::save_note, assessments::note_markdown, assessments::share, assessments::send, assessments::note_html, assessments::note_pdf,
-        privacy::export, privacy::erase,
+        privacy::export, privacy::erase, charts::profile, charts::comparison,
     ),
     components(schemas(ErrorBody, ErrorDetail, account::RoleName, search::SearchModeName)),
     modifiers(&Security),

@@ -1,0 +1,236 @@
+//! Charts as hand-written SVG (no font or plotting library): a candidate's profile per
+//! competency against the role's bar, and the candidates of one role side by side. Scores are
+//! 0–1; the bar to meet a requirement is two thirds of the scale (see `Observed`).
+
+use std::fmt::Write as _;
+
+/// One competency's score for the profile chart.
+pub struct Bar {
+    pub label: String,
+    pub required: bool,
+    pub score: Option<f64>,
+}
+
+const MET: f64 = 2.0 / 3.0;
+const COLORS: [&str; 6] = [
+    "#2456c9", "#c94f24", "#2e8b57", "#8a2be2", "#b8860b", "#555555",
+];
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn pct(s: Option<f64>) -> String {
+    s.map_or_else(|| "not assessed".into(), |v| format!("{:.0}%", v * 100.0))
+}
+
+/// Horizontal bars, one per competency, with the line a score must reach to meet it.
+pub fn profile(title: &str, bars: &[Bar]) -> String {
+    let (left, width, row) = (220.0, 360.0, 28.0);
+    let height = 50.0 + row * bars.len() as f64 + 30.0;
+    let total = left + width + 70.0;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {total} {height}\" width=\"{total}\" height=\"{height}\" role=\"img\" aria-labelledby=\"t d\" font-family=\"sans-serif\" font-size=\"13\">\
+         <title id=\"t\">{}</title><desc id=\"d\">{}</desc><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\
+         <text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">{}</text>",
+        esc(title),
+        esc(&bars
+            .iter()
+            .map(|b| format!("{}: {}", b.label, pct(b.score)))
+            .collect::<Vec<_>>()
+            .join("; ")),
+        esc(title)
+    );
+    for (k, b) in bars.iter().enumerate() {
+        let y = 40.0 + row * k as f64;
+        let label = if b.required {
+            format!("{} *", b.label)
+        } else {
+            b.label.clone()
+        };
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect x=\"{left}\" y=\"{}\" width=\"{width}\" height=\"16\" fill=\"#eef0f5\"/>",
+            left - 8.0,
+            y + 13.0,
+            esc(&label),
+            y + 1.0
+        );
+        if let Some(s) = b.score {
+            let color = if s + 1e-9 >= MET {
+                "#2e8b57"
+            } else if s + 1e-9 >= MET / 2.0 {
+                "#d49a00"
+            } else {
+                "#b3261e"
+            };
+            let _ = write!(
+                svg,
+                "<rect x=\"{left}\" y=\"{}\" width=\"{:.1}\" height=\"16\" fill=\"{color}\"/>",
+                y + 1.0,
+                width * s.clamp(0.0, 1.0)
+            );
+        }
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{}\">{}</text>",
+            left + width + 6.0,
+            y + 13.0,
+            esc(&pct(b.score))
+        );
+    }
+    let x = left + width * MET;
+    let _ = write!(
+        svg,
+        "<line x1=\"{x:.1}\" y1=\"34\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#1d2330\" stroke-dasharray=\"4 3\"/>\
+         <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\">the role's bar</text>\
+         <text x=\"10\" y=\"{:.1}\" font-size=\"11\">* required</text></svg>",
+        height - 26.0,
+        height - 12.0,
+        height - 12.0
+    );
+    svg
+}
+
+/// Grouped bars: for each competency, one bar per candidate.
+pub fn comparison(
+    title: &str,
+    competencies: &[String],
+    candidates: &[(String, Vec<Option<f64>>)],
+) -> String {
+    let n = candidates.len().max(1) as f64;
+    let (left, top, plot_h) = (50.0, 40.0, 220.0);
+    let group = (n * 18.0 + 24.0).max(70.0);
+    let width = left + group * competencies.len().max(1) as f64 + 20.0;
+    let legend_y = top + plot_h + 50.0;
+    let height = legend_y + 20.0 * candidates.len() as f64 + 10.0;
+    let mut desc = Vec::new();
+    for (name, scores) in candidates {
+        let parts: Vec<String> = competencies
+            .iter()
+            .zip(scores)
+            .map(|(c, s)| format!("{c} {}", pct(*s)))
+            .collect();
+        desc.push(format!("{name}: {}", parts.join(", ")));
+    }
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-labelledby=\"t d\" font-family=\"sans-serif\" font-size=\"12\">\
+         <title id=\"t\">{}</title><desc id=\"d\">{}</desc><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\
+         <text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">{}</text>",
+        esc(title),
+        esc(&desc.join("; ")),
+        esc(title)
+    );
+    for tick in [0.0, 0.5, 1.0] {
+        let y = top + plot_h * (1.0 - tick);
+        let _ = write!(
+            svg,
+            "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#d6dae3\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{:.0}%</text>",
+            width - 10.0,
+            left - 6.0,
+            y + 4.0,
+            tick * 100.0
+        );
+    }
+    let met_y = top + plot_h * (1.0 - MET);
+    let _ = write!(
+        svg,
+        "<line x1=\"{left}\" y1=\"{met_y:.1}\" x2=\"{:.1}\" y2=\"{met_y:.1}\" stroke=\"#1d2330\" stroke-dasharray=\"4 3\"/>",
+        width - 10.0
+    );
+    for (g, comp) in competencies.iter().enumerate() {
+        let gx = left + group * g as f64 + 12.0;
+        for (k, (_, scores)) in candidates.iter().enumerate() {
+            if let Some(Some(s)) = scores.get(g) {
+                let h = plot_h * s.clamp(0.0, 1.0);
+                let _ = write!(
+                    svg,
+                    "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"14\" height=\"{h:.1}\" fill=\"{}\"/>",
+                    gx + 18.0 * k as f64,
+                    top + plot_h - h,
+                    COLORS[k % COLORS.len()]
+                );
+            }
+        }
+        let _ = write!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            gx + 9.0 * n - 2.0,
+            top + plot_h + 18.0,
+            esc(&short(comp, 14))
+        );
+    }
+    for (k, (name, _)) in candidates.iter().enumerate() {
+        let y = legend_y + 20.0 * k as f64;
+        let _ = write!(
+            svg,
+            "<rect x=\"{left}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            y - 10.0,
+            COLORS[k % COLORS.len()],
+            left + 18.0,
+            y,
+            esc(name)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max - 1).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_profile_draws_a_bar_per_competency_and_escapes_labels() {
+        let svg = profile(
+            "Ada <script>",
+            &[
+                Bar {
+                    label: "Databases".into(),
+                    required: true,
+                    score: Some(0.75),
+                },
+                Bar {
+                    label: "Security & auth".into(),
+                    required: false,
+                    score: None,
+                },
+            ],
+        );
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("Ada &lt;script&gt;") && !svg.contains("<script>"));
+        assert!(svg.contains("Security &amp; auth"));
+        assert!(svg.contains("width=\"270.0\""), "75% of 360");
+        assert!(svg.contains("Databases: 75%; Security &amp; auth: not assessed"));
+    }
+
+    #[test]
+    fn the_comparison_groups_candidates_per_competency() {
+        let svg = comparison(
+            "Backend",
+            &["Databases".into(), "Security".into()],
+            &[
+                ("Ada".into(), vec![Some(1.0), Some(0.5)]),
+                ("Grace".into(), vec![None, Some(0.25)]),
+            ],
+        );
+        assert_eq!(
+            svg.matches("<rect x=").count(),
+            3 + 2,
+            "three bars, two legend keys"
+        );
+        assert!(svg.contains("Ada: Databases 100%, Security 50%"));
+        assert!(svg.contains("Grace: Databases not assessed, Security 25%"));
+    }
+}
