@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod chromium;
+pub mod mail;
 
 use parley_domain::{Email, Role};
 use parley_server::secrets::{hash_password, hash_secret, new_token};
