@@ -1,8 +1,8 @@
 //! Every route of the server, in one place.
 
 use crate::api::{
-    account, assessments, bank, charts, grade, hiring, interviews, members, openapi, privacy,
-    questions, search,
+    account, assessments, bank, charts, grade, hiring, interviews, kits, members, notes, openapi,
+    privacy, questions, search,
 };
 use crate::error::ApiError;
 use crate::ops;
@@ -83,12 +83,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/interviews/{id}", get(interviews::get))
         .route("/interviews/{id}/plan", put(interviews::set_plan))
-        .route("/interviews/{id}/kit", post(interviews::edit_kit))
-        .route(
-            "/interviews/{id}/kit/alternatives",
-            get(interviews::alternatives),
-        )
-        .route("/interviews/{id}/kit.md", get(interviews::kit_markdown))
+        .route("/interviews/{id}/kit", post(kits::edit_kit))
+        .route("/interviews/{id}/kit/alternatives", get(kits::alternatives))
+        .route("/interviews/{id}/kit.md", get(kits::kit_markdown))
         .route(
             "/interviews/{id}/transitions",
             get(interviews::transitions).post(interviews::transition),
@@ -107,13 +104,13 @@ pub fn router(state: AppState) -> Router {
         .route("/interviews/{id}/decision", post(assessments::decide))
         .route(
             "/interviews/{id}/note",
-            get(assessments::get_note).put(assessments::save_note),
+            get(notes::get_note).put(notes::save_note),
         )
-        .route("/interviews/{id}/note.md", get(assessments::note_markdown))
-        .route("/interviews/{id}/note/share", post(assessments::share))
-        .route("/interviews/{id}/note/send", post(assessments::send))
-        .route("/interviews/{id}/note.html", get(assessments::note_html))
-        .route("/interviews/{id}/note.pdf", get(assessments::note_pdf))
+        .route("/interviews/{id}/note.md", get(notes::note_markdown))
+        .route("/interviews/{id}/note/share", post(notes::share))
+        .route("/interviews/{id}/note/send", post(notes::send))
+        .route("/interviews/{id}/note.html", get(notes::note_html))
+        .route("/interviews/{id}/note.pdf", get(notes::note_pdf))
         .route("/interviews/{id}/profile.svg", get(charts::profile))
         .route("/roles/{id}/comparison.svg", get(charts::comparison))
         .fallback(api_not_found)

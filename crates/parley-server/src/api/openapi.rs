@@ -2,8 +2,8 @@
 //! it cannot drift from the code that serves it.
 
 use super::{
-    account, assessments, bank, charts, grade, hiring, interviews, members, privacy, questions,
-    search,
+    account, assessments, bank, charts, grade, hiring, interviews, kits, members, notes, privacy,
+    questions, search,
 };
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
@@ -23,11 +23,11 @@ use utoipa::{Modify, OpenApi};
         hiring::roles, hiring::create_role, hiring::role, hiring::update_role, hiring::delete_role,
         hiring::candidates, hiring::create_candidate, hiring::candidate, hiring::update_candidate,
         hiring::settings, hiring::save_settings,
-        interviews::list, interviews::create, interviews::get, interviews::set_plan, interviews::edit_kit,
-        interviews::alternatives, interviews::kit_markdown, interviews::transition, interviews::transitions,
+        interviews::list, interviews::create, interviews::get, interviews::set_plan, kits::edit_kit,
+        kits::alternatives, kits::kit_markdown, interviews::transition, interviews::transitions,
         interviews::calendar, interviews::entries, interviews::save_entry,
-        assessments::get_assessment, assessments::submit, assessments::decide, assessments::get_note,
-        assessments::save_note, assessments::note_markdown, assessments::share, assessments::send, assessments::note_html, assessments::note_pdf,
+        assessments::get_assessment, assessments::submit, assessments::decide, notes::get_note,
+        notes::save_note, notes::note_markdown, notes::share, notes::send, notes::note_html, notes::note_pdf,
         privacy::export, privacy::erase, charts::profile, charts::comparison,
     ),
     components(schemas(ErrorBody, ErrorDetail, account::RoleName, search::SearchModeName)),

@@ -3,9 +3,9 @@
 //! for the candidate, and the public page a share link opens.
 
 use super::{Frame, Member, WebForm, WebResult, page, see_other, when};
-use crate::api::assessments::{note_out, share_link};
 use crate::api::extract::path_id;
-use crate::api::interviews::kit_title;
+use crate::api::kits::kit_title;
+use crate::api::notes::{note_out, share_link};
 use crate::assess::{self, Assessment};
 use crate::auth::Auth;
 use crate::error::ApiError;
@@ -317,7 +317,7 @@ pub async fn note_post(
             .await
             .map(|_| (None, "Saved the note."))
             .map_err(ApiError::from),
-        "send" => crate::api::assessments::send_note(&state, &auth, id, None)
+        "send" => crate::api::notes::send_note(&state, &auth, id, None)
             .await
             .map(|d| {
                 (

@@ -3,7 +3,7 @@
 
 use super::{Frame, Member, WebForm, WebResult, page, see_other, when};
 use crate::api::extract::path_id;
-use crate::api::interviews::{KitEditIn, KitOp, apply_edit, kit_title};
+use crate::api::kits::{KitEditIn, KitOp, apply_edit, kit_title};
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::kits::{planning_for, suggestions};
