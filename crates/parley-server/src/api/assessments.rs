@@ -111,7 +111,7 @@ pub struct EvidenceOut {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CompetencyOut {
+pub struct CompetencyResultOut {
     pub key: String,
     pub name: String,
     pub required: bool,
@@ -125,8 +125,8 @@ pub struct CompetencyOut {
     pub flags: Vec<String>,
 }
 
-fn competency_out(r: CompetencyResult) -> CompetencyOut {
-    CompetencyOut {
+fn competency_out(r: CompetencyResult) -> CompetencyResultOut {
+    CompetencyResultOut {
         key: r.key,
         name: r.name,
         required: r.required,
@@ -155,7 +155,7 @@ pub struct ScorecardOut {
     pub submitted_at: Option<i64>,
     /// Whether you may see this scorecard's content.
     pub visible: bool,
-    pub competencies: Vec<CompetencyOut>,
+    pub competencies: Vec<CompetencyResultOut>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -184,7 +184,7 @@ pub struct AssessmentOut {
     pub sees_all: bool,
     pub scorecards: Vec<ScorecardOut>,
     /// The role's requirements with what the panel observed (empty until `sees_all`).
-    pub competencies: Vec<CompetencyOut>,
+    pub competencies: Vec<CompetencyResultOut>,
     /// Keys of the competencies the panel disagrees on.
     pub disagreements: Vec<String>,
     /// Krippendorff's alpha (interval) over the members' competency scores.

@@ -77,7 +77,7 @@ pub struct CompetencyOut {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RoleIn {
+pub struct JobRoleIn {
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     #[serde(default)]
@@ -93,7 +93,7 @@ pub struct RoleIn {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RoleOut {
+pub struct JobRoleOut {
     pub id: String,
     pub title: String,
     pub description: String,
@@ -104,9 +104,9 @@ pub struct RoleOut {
     pub updated_at: i64,
 }
 
-impl From<JobRole> for RoleOut {
+impl From<JobRole> for JobRoleOut {
     fn from(r: JobRole) -> Self {
-        RoleOut {
+        JobRoleOut {
             id: r.id.to_string(),
             title: r.draft.title,
             description: r.draft.description,
@@ -130,7 +130,7 @@ impl From<JobRole> for RoleOut {
     }
 }
 
-impl RoleIn {
+impl JobRoleIn {
     fn into_draft(self) -> Result<(JobRoleDraft, Option<u32>), ApiError> {
         if self
             .competencies
@@ -157,20 +157,20 @@ impl RoleIn {
 
 /// The roles of your organisation.
 #[utoipa::path(get, path = "/api/v1/roles", tag = "interviews",
-    responses((status = 200, body = Vec<RoleOut>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)),
+    responses((status = 200, body = Vec<JobRoleOut>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn roles(
     State(state): State<AppState>,
     auth: Auth,
-) -> Result<Json<Vec<RoleOut>>, ApiError> {
+) -> Result<Json<Vec<JobRoleOut>>, ApiError> {
     auth.require(Action::RunInterviews, "see roles")?;
     let roles = state.store.roles_of(auth.org()).await?;
-    Ok(Json(roles.into_iter().map(RoleOut::from).collect()))
+    Ok(Json(roles.into_iter().map(JobRoleOut::from).collect()))
 }
 
 /// Add a role (owners and admins).
-#[utoipa::path(post, path = "/api/v1/roles", tag = "interviews", request_body = RoleIn, params(IdempotencyKey),
-    responses((status = 201, body = RoleOut, headers(("Location" = String))), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
+#[utoipa::path(post, path = "/api/v1/roles", tag = "interviews", request_body = JobRoleIn, params(IdempotencyKey),
+    responses((status = 201, body = JobRoleOut, headers(("Location" = String))), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn create_role(
     State(state): State<AppState>,
@@ -182,11 +182,11 @@ pub async fn create_role(
     let mut request = b"POST /api/v1/roles\n".to_vec();
     request.extend_from_slice(&body);
     let op = async {
-        let ApiJson(input) = json_from_bytes::<RoleIn>(&headers, &body)?;
+        let ApiJson(input) = json_from_bytes::<JobRoleIn>(&headers, &body)?;
         let (draft, _) = input.into_draft()?;
         let role = state.store.create_role(auth.org(), draft).await?;
         let location = format!("/api/v1/roles/{}", role.id);
-        Ok(Reply::json(StatusCode::CREATED, RoleOut::from(role))?
+        Ok(Reply::json(StatusCode::CREATED, JobRoleOut::from(role))?
             .header(header::LOCATION, location))
     };
     idempotency::once(&state, &auth, &headers, &request, &[], op).await
@@ -194,13 +194,13 @@ pub async fn create_role(
 
 /// One role.
 #[utoipa::path(get, path = "/api/v1/roles/{id}", tag = "interviews", params(("id" = String, Path)),
-    responses((status = 200, body = RoleOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)),
+    responses((status = 200, body = JobRoleOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn role(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<RoleOut>, ApiError> {
+) -> Result<Json<JobRoleOut>, ApiError> {
     auth.require(Action::RunInterviews, "see roles")?;
     let role = state
         .store
@@ -210,15 +210,15 @@ pub async fn role(
 }
 
 /// Replace a role (owners and admins). Interviews already planned keep their kits.
-#[utoipa::path(put, path = "/api/v1/roles/{id}", tag = "interviews", request_body = RoleIn, params(("id" = String, Path)),
-    responses((status = 200, body = RoleOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
+#[utoipa::path(put, path = "/api/v1/roles/{id}", tag = "interviews", request_body = JobRoleIn, params(("id" = String, Path)),
+    responses((status = 200, body = JobRoleOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn update_role(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<RoleIn>,
-) -> Result<Json<RoleOut>, ApiError> {
+    ApiJson(input): ApiJson<JobRoleIn>,
+) -> Result<Json<JobRoleOut>, ApiError> {
     auth.require(Action::ManageRoles, "manage roles")?;
     let id = path_id::<JobRoleId>(&id)?;
     let (draft, revision) = input.into_draft()?;

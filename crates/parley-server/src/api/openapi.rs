@@ -64,3 +64,61 @@ impl Modify for Security {
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    /// utoipa names a schema after its type and lets a second type of the same name replace
+    /// the first without a word, which would describe one endpoint with another's body.
+    #[test]
+    fn every_schema_type_has_its_own_name() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut files = vec![dir.join("error.rs"), dir.join("idempotency.rs")];
+        for entry in std::fs::read_dir(dir.join("api")).unwrap() {
+            files.push(entry.unwrap().path());
+        }
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let mut schema = false;
+            for line in text.lines() {
+                let line = line.trim();
+                if line.starts_with("#[derive(") {
+                    schema = line.contains("ToSchema");
+                } else if schema
+                    && let Some(rest) = line
+                        .strip_prefix("pub struct ")
+                        .or_else(|| line.strip_prefix("pub enum "))
+                {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    let here = file.display().to_string();
+                    if let Some(other) = seen.insert(name.clone(), here.clone()) {
+                        panic!("schema {name} is defined in {other} and {here}");
+                    }
+                    schema = false;
+                }
+            }
+        }
+        assert!(seen.len() > 40, "{} schema types found", seen.len());
+    }
+
+    #[test]
+    fn request_bodies_point_at_their_own_types() {
+        let doc = serde_json::to_value(<super::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
+        let body = |path: &str, method: &str| {
+            doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+                ["$ref"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert!(body("/api/v1/roles", "post").ends_with("/JobRoleIn"));
+        assert!(body("/api/v1/members/{id}", "patch").ends_with("/RoleIn"));
+        let props = &doc["components"]["schemas"]["JobRoleIn"]["properties"];
+        assert!(props["competencies"].is_object());
+    }
+}
