@@ -18,6 +18,8 @@ pub enum AssessmentError {
     NoRationale,
     #[error("the rationale is longer than {MAX_RATIONALE_CHARS} characters")]
     RationaleTooLong,
+    #[error("the rationale may not hold a NUL character")]
+    Nul,
     #[error("unknown recommendation {0:?}: use strong_no, no, yes or strong_yes")]
     BadRecommendation(String),
     #[error("unknown visibility {0:?}: use always_hidden, until_submitted or never_hidden")]
@@ -93,6 +95,9 @@ impl Verdict {
     pub fn validated(mut self) -> Result<Verdict, AssessmentError> {
         if self.rationale.chars().count() > MAX_RATIONALE_CHARS {
             return Err(AssessmentError::RationaleTooLong);
+        }
+        if self.rationale.contains('\0') {
+            return Err(AssessmentError::Nul);
         }
         self.rationale = self.rationale.trim().to_string();
         if self.rationale.is_empty() {
@@ -259,7 +264,9 @@ pub fn roll_up(
                             evidence.notes.push(e.notes.trim().to_string());
                         }
                         if let Some(r) = e.rating {
-                            scores.push((f64::from(r) - 1.0) / top);
+                            // A rating given on a longer scale than today's still reads as at
+                            // most the top.
+                            scores.push(((f64::from(r) - 1.0) / top).clamp(0.0, 1.0));
                             if e.checked.is_empty() && e.notes.trim().is_empty() {
                                 let label = scale
                                     .get(usize::from(r).saturating_sub(1))

@@ -38,6 +38,8 @@ pub enum HiringError {
     TooLong(&'static str, usize),
     #[error("not a valid e-mail address: {0:?}")]
     BadEmail(String),
+    #[error("{0} may not hold a NUL character")]
+    Nul(&'static str),
 }
 
 /// The seniority a role expects in a competency.
@@ -203,6 +205,9 @@ fn checked_name(s: &str, what: &'static str) -> Result<String, HiringError> {
 fn check_len(s: &str, what: &'static str, max: usize) -> Result<(), HiringError> {
     if s.chars().count() > max {
         return Err(HiringError::TooLong(what, max));
+    }
+    if s.contains('\0') {
+        return Err(HiringError::Nul(what));
     }
     Ok(())
 }

@@ -201,7 +201,7 @@ impl Scale {
             || distinct.len() != labels.len()
             || labels
                 .iter()
-                .any(|l| l.is_empty() || l.chars().count() > 40)
+                .any(|l| l.is_empty() || l.chars().count() > 40 || l.chars().any(char::is_control))
         {
             return Err(EntryError::BadScale);
         }
@@ -225,6 +225,8 @@ pub enum EntryError {
     NotesTooLong,
     #[error("key point {0} does not exist on this question")]
     BadKeyPoint(u32),
+    #[error("notes may not hold a NUL character")]
+    Nul,
 }
 
 /// One interviewer's notes on one kit item.
@@ -243,6 +245,9 @@ impl Entry {
     pub fn validated(mut self, scale: &Scale, key_points: usize) -> Result<Entry, EntryError> {
         if self.notes.chars().count() > MAX_NOTES_CHARS {
             return Err(EntryError::NotesTooLong);
+        }
+        if self.notes.contains('\0') {
+            return Err(EntryError::Nul);
         }
         if let Some(r) = self.rating
             && (r == 0 || usize::from(r) > scale.0.len())

@@ -48,7 +48,10 @@
   };
   const persist = () => {
     try {
-      localStorage.setItem(key, JSON.stringify(local));
+      // Only what the server does not have yet stays on the device: once saved there, a
+      // note has no business lingering in the browser.
+      const unsaved = Object.fromEntries(Object.entries(local).filter(([, e]) => !e.synced));
+      localStorage.setItem(key, JSON.stringify(unsaved));
       localStorage.setItem(key + ".view", JSON.stringify(view));
     } catch (err) {
       say(`This browser cannot keep notes on the device (${err.message}); keep the network up.`);
@@ -182,6 +185,8 @@
     if (pending().length) sync(); else say("All notes saved");
   } else {
     for (const el of root.querySelectorAll("form.card input, form.card textarea, form.card button")) el.disabled = true;
+    // Notes can no longer be saved here: nothing of this interview stays on the device.
+    try { localStorage.removeItem(key); } catch (_) { /* nothing stored */ }
   }
 
   // Function declarations, not constants: the first show() above already calls them.

@@ -105,9 +105,17 @@ pub async fn assessment(
     } else {
         (Vec::new(), Vec::new(), None)
     };
+    // The decision's reasons usually sum up the panel's calls: only those who may see the
+    // calls read them; the others see the decision alone.
+    let decision = store.decision_of(org, iv.id).await?.map(|mut d| {
+        if !sees_all {
+            d.verdict.rationale.clear();
+        }
+        d
+    });
     Ok(Assessment {
         overall: overall(&pooled),
-        decision: store.decision_of(org, iv.id).await?,
+        decision,
         visibility: settings.interview_visibility,
         role,
         cards,

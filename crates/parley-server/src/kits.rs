@@ -66,16 +66,17 @@ impl Planning {
     ) -> Result<Planning, ApiError> {
         let store = &state.store;
         let users = store.users_of(org).await?;
+        // The store checked the panel when it was set; someone removed since keeps their seat
+        // under a neutral name.
         let names = panel
             .iter()
             .map(|id| {
                 users
                     .iter()
                     .find(|u| u.id == *id)
-                    .map(|u| u.name.clone())
-                    .ok_or(ApiError::Invalid(format!("{id} is not a member here")))
+                    .map_or_else(|| "a former colleague".to_string(), |u| u.name.clone())
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect();
         Ok(Planning {
             mentions: technologies_in(&candidate.draft.experience),
             asked: store.asked_questions(org, candidate.id, except).await?,

@@ -116,7 +116,9 @@ pub fn html_document(title: &str, body_html: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;");
     format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title>\
+        "<!doctype html><html><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\
+         <title>{title}</title>\
          <style>@page {{ margin: 2cm; }} body {{ font-family: sans-serif; line-height: 1.5; max-width: 40rem; color: #1d2330; }}</style></head>\
          <body>{body_html}</body></html>"
     )

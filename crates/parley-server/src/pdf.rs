@@ -22,6 +22,12 @@ pub async fn render(html: &str) -> Result<Vec<u8>, ApiError> {
                 .into(),
         )
     })?;
+    // A browser is heavy: at most two print at once; the others wait their turn.
+    static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+    let _slot = SLOTS
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
     let dir = tempfile::tempdir().map_err(|e| ApiError::Internal(e.into()))?;
     let input = dir.path().join("note.html");
     let output = dir.path().join("note.pdf");

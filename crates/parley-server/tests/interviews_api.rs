@@ -305,6 +305,9 @@ async fn a_kit_is_planned_edited_scheduled_and_run(db: Db) {
     );
     let (s, _, e) = send(go("scheduled")).await;
     assert_eq!(s, StatusCode::CONFLICT, "no date: {e}");
+    let far = json!({"scheduled_at": i64::MAX, "interviewers": []});
+    let (s, _, e) = send(app.as_(&ann, Method::PUT, &path("/plan")).json(&far)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     let at = 1_800_000_000_000_i64;
     let plan = json!({"scheduled_at": at, "interviewers": [ann_user.id.to_string(), admin_user.id.to_string()]});
     let (s, _, iv) = send(app.as_(&ann, Method::PUT, &path("/plan")).json(&plan)).await;
@@ -387,6 +390,17 @@ async fn a_kit_is_planned_edited_scheduled_and_run(db: Db) {
     ))
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "not on the panel: {e}");
+    let (s, _, e) = send(note(
+        &ann,
+        first,
+        json!({"notes": "a\u{0}b", "client_rev": 8}),
+    ))
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a NUL is refused, not a 500: {e}"
+    );
     let (s, _, e) = send(note(&ann, first, json!({"rating": 9, "client_rev": 8}))).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "off the scale: {e}");
     let (s, _, e) = send(note(&ann, first, json!({"checked": [5], "client_rev": 8}))).await;

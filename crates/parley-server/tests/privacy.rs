@@ -195,6 +195,42 @@ async fn an_erased_candidate_leaves_no_trace_but_the_numbers(db: Db) {
     }
     // The numbers still add up.
     assert_eq!(stats(&app, &token, &id).await, before);
+    // Nothing more is recorded about them, and erasing again changes nothing.
+    let (s, _, e) = send(
+        app.as_(&token, Method::PUT, &format!("/api/v1/candidates/{cid}"))
+            .json(&json!({"name": NAME})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    let (s, _, e) = send(
+        app.as_(&token, Method::POST, "/api/v1/interviews")
+            .json(&new),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    let (_, _, kit_before) = send(app.as_(&token, Method::GET, &path(""))).await;
+    assert_eq!(
+        send(app.as_(
+            &token,
+            Method::POST,
+            &format!("/api/v1/candidates/{cid}/erase")
+        ))
+        .await
+        .0,
+        StatusCode::NO_CONTENT
+    );
+    let (_, _, kit_after) = send(app.as_(&token, Method::GET, &path(""))).await;
+    assert_eq!(
+        kit_before["kit"], kit_after["kit"],
+        "a second erasure changes nothing"
+    );
+    let intro = kit_after["kit"]["blocks"][0]["items"][0]["text"]
+        .as_str()
+        .unwrap();
+    assert!(
+        intro.contains("removed with the candidate's data"),
+        "{intro}"
+    );
     // The shared note is gone with the rest.
     let url = link["link"].as_str().unwrap();
     let at = url.find("/notes/").unwrap();

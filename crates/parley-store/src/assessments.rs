@@ -207,12 +207,16 @@ impl Store {
                 "a note has at most {MAX_NOTE_CHARS} characters"
             )));
         }
+        if body.contains('\0') {
+            return Err(StoreError::Refused("the note holds a NUL character".into()));
+        }
         let body = body.trim();
         if body.is_empty() {
             return Err(StoreError::Refused("the note is empty".into()));
         }
         let mut tx = self.begin_write().await?;
         let iv = interview_in(&mut tx, org, id, true).await??;
+        crate::privacy::refuse_if_erased(&mut tx, &iv.candidate.to_string()).await?;
         if !matches!(
             iv.state,
             InterviewState::Assessed | InterviewState::FeedbackSent
@@ -321,8 +325,11 @@ impl Store {
             .await?
             .into_iter()
             .find(|d| d.revision == revision && d.address == address);
+        // A "sending" older than this was cut off (a restart, say) and may be tried again.
+        const STALE_SENDING_MS: i64 = 5 * 60_000;
         if let Some(d) = earlier
-            && d.status != "failed"
+            && (d.status == "sent"
+                || (d.status == "sending" && now - d.attempted_at < STALE_SENDING_MS))
         {
             return Ok(DeliveryStart::Done(d));
         }

@@ -345,6 +345,7 @@ impl Store {
         let draft = draft.validated()?;
         let mut tx = self.begin_write().await?;
         let mut cand = candidate_in(&mut tx, org, id).await??;
+        crate::privacy::refuse_if_erased(&mut tx, &id.to_string()).await?;
         if let Some(e) = expected.filter(|&e| e != cand.revision) {
             return Err(StoreError::Stale {
                 what: "candidate",

@@ -149,6 +149,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         role_in(&mut tx, org, new.role).await??;
         candidate_in(&mut tx, org, new.candidate).await??;
+        crate::privacy::refuse_if_erased(&mut tx, &new.candidate.to_string()).await?;
         let panel = check_panel(&mut tx, org, &new.panel).await?;
         let (id, now) = (InterviewId::new(), now_ms());
         let sql = concat!(
@@ -335,12 +336,14 @@ impl Store {
         client_rev: i64,
     ) -> Result<StoredEntry, StoreError> {
         let mut tx = self.begin_write().await?;
-        let iv = interview_in(&mut tx, org, id, false).await??;
+        // Locked like a submission or a decision, so no note slips in after either.
+        let iv = interview_in(&mut tx, org, id, true).await??;
         if !iv.panel.contains(&user) {
             return Err(StoreError::Refused(
                 "only the interview's panel takes notes on it".into(),
             ));
         }
+        crate::privacy::refuse_if_erased(&mut tx, &iv.candidate.to_string()).await?;
         let submitted: i64 = on!(&mut tx, c => sqlx::query_scalar(
             "SELECT COUNT(*) FROM scorecards WHERE interview_id = $1 AND user_id = $2")
             .bind(id.to_string()).bind(user.to_string()).fetch_one(c).await)?;

@@ -3,10 +3,10 @@
 //! keeping the anonymous numbers — ratings, ticked key points, recommendations, decisions — so
 //! the statistics still add up. And the candidates the retention rule has made due.
 
-use crate::db::{Inner, now_ms, on};
+use crate::db::{Inner, Tx, now_ms, on};
 use crate::hiring::{candidate_in, corrupt};
 use crate::{Store, StoreError};
-use parley_domain::kit::Kit;
+use parley_domain::kit::{BlockKind, Kit};
 use parley_domain::{CandidateId, OrgId};
 
 /// The name an erased candidate goes by.
@@ -21,6 +21,10 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let cand = candidate_in(&mut tx, org, id).await??;
         let (id_s, org_s, now) = (id.to_string(), org.to_string(), now_ms());
+        if is_erased(&mut tx, &id_s).await? {
+            tx.rollback().await?;
+            return Ok(());
+        }
         let name = cand.draft.name.clone();
         on!(&mut tx, c => sqlx::query(
             "UPDATE candidates SET name = $1, email = NULL, contact = '', experience = '', \
@@ -126,6 +130,24 @@ impl Store {
     }
 }
 
+/// Whether candidate `id` (text) was erased: nothing may be written about them any more.
+pub(crate) async fn is_erased(tx: &mut Tx, id: &str) -> Result<bool, StoreError> {
+    let n: i64 = on!(tx, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM candidate_erasures WHERE candidate_id = $1")
+        .bind(id).fetch_one(c).await)?;
+    Ok(n > 0)
+}
+
+/// Refuses a write about an erased candidate.
+pub(crate) async fn refuse_if_erased(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
+    if is_erased(tx, id).await? {
+        return Err(StoreError::Refused(
+            "this candidate was erased; nothing more is recorded about them".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// `text` with every whole-word `word` replaced ("Al" in "Also" stays).
 fn replace_word(text: &str, word: &str, with: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -150,10 +172,22 @@ fn scrub_kit(kit: &mut Kit, name: &str) {
         .filter(|p| p.chars().count() >= 2)
         .collect();
     for block in &mut kit.blocks {
+        // The openers were written from their CV, the introduction addresses them by name.
+        let personal = matches!(block.kind, BlockKind::Experience | BlockKind::Introduction);
         for item in &mut block.items {
             item.anchor = None;
+            if personal {
+                item.text = format!("({} removed with the candidate's data.)", block.title);
+                item.follow_ups.clear();
+                continue;
+            }
             for p in &parts {
                 item.text = replace_word(&item.text, p, "the candidate");
+            }
+            for f in &mut item.follow_ups {
+                for p in &parts {
+                    *f = replace_word(f, p, "the candidate");
+                }
             }
         }
     }

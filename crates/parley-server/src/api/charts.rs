@@ -76,7 +76,8 @@ pub async fn comparison(
     auth.require(Action::ManageRoles, "compare candidates")?;
     let org = auth.org();
     let role = state.store.role(org, path_id::<JobRoleId>(&id)?).await?;
-    let scale = state.store.org_settings(org).await?.scale.0;
+    let settings = state.store.org_settings(org).await?;
+    let scale = settings.scale.0;
     let mut seen = std::collections::HashSet::new();
     let mut rows = Vec::new();
     // Newest first, so the first interview met per candidate is their latest.
@@ -86,6 +87,21 @@ pub async fn comparison(
             InterviewState::Assessed | InterviewState::FeedbackSent
         );
         if iv.role != role.id || !assessed || !seen.insert(iv.candidate) {
+            continue;
+        }
+        // A manager still scoring this interview sees no one else's reading of it here either.
+        let on_panel = iv.panel.contains(&auth.user.id);
+        let submitted = on_panel
+            && state
+                .store
+                .scorecards_of(org, iv.id)
+                .await?
+                .iter()
+                .any(|c| c.user == auth.user.id);
+        if !settings
+            .interview_visibility
+            .shows_others(on_panel, submitted, true)
+        {
             continue;
         }
         let entries = state.store.entries_of(org, iv.id, None).await?;

@@ -513,7 +513,7 @@ pub async fn save_settings(
 /// Settings as the store keeps them, after checking their bounds.
 pub fn checked_settings(input: SettingsBody) -> Result<OrgSettings, ApiError> {
     let company = input.company.trim().to_string();
-    if company.is_empty() || input.company.chars().count() > 200 {
+    if company.is_empty() || input.company.chars().count() > 200 || company.contains('\0') {
         return Err(ApiError::Invalid(
             "the company name needs 1 to 200 characters".into(),
         ));
@@ -522,7 +522,7 @@ pub fn checked_settings(input: SettingsBody) -> Result<OrgSettings, ApiError> {
         ("opening", &input.opening_script),
         ("closing", &input.closing_script),
     ] {
-        if text.chars().count() > 2000 {
+        if text.chars().count() > 2000 || text.contains('\0') {
             return Err(ApiError::Invalid(format!(
                 "the {what} script may have at most 2000 characters"
             )));

@@ -120,6 +120,16 @@ pub struct InterviewIn {
     pub scheduled_at: Option<i64>,
 }
 
+/// A time from 1970 to the end of year 9999, in milliseconds.
+fn checked_time(at: Option<i64>) -> Result<Option<i64>, ApiError> {
+    match at {
+        Some(t) if !(0..=253_402_300_799_999).contains(&t) => Err(ApiError::Invalid(
+            "scheduled_at is milliseconds since 1970, before the year 10000".into(),
+        )),
+        other => Ok(other),
+    }
+}
+
 fn user_ids(ids: &[String]) -> Result<Vec<UserId>, ApiError> {
     ids.iter()
         .map(|s| {
@@ -215,7 +225,7 @@ pub async fn plan_new(
                 candidate: candidate_id,
                 kit,
                 panel,
-                scheduled_at: input.scheduled_at,
+                scheduled_at: checked_time(input.scheduled_at)?,
                 created_by: auth.user.id,
             },
         )
@@ -263,7 +273,7 @@ pub async fn set_plan(
     let panel = user_ids(&input.interviewers)?;
     let iv = state
         .store
-        .plan_interview(auth.org(), id, input.scheduled_at, &panel)
+        .plan_interview(auth.org(), id, checked_time(input.scheduled_at)?, &panel)
         .await?;
     Ok(Json(iv.into()))
 }

@@ -211,17 +211,21 @@ pub async fn feedback_given(
     auth: &Auth,
     id: InterviewId,
 ) -> Result<(), ApiError> {
+    use parley_domain::interview::InterviewState;
     let iv = state.store.interview(auth.org(), id).await?;
-    if iv.state == parley_domain::interview::InterviewState::Assessed {
-        state
+    if iv.state == InterviewState::Assessed {
+        match state
             .store
-            .transition_interview(
-                auth.org(),
-                id,
-                parley_domain::interview::InterviewState::FeedbackSent,
-                auth.user.id,
-            )
-            .await?;
+            .transition_interview(auth.org(), id, InterviewState::FeedbackSent, auth.user.id)
+            .await
+        {
+            // Another send or share moved it first: the note reached the candidate either way.
+            Err(parley_store::StoreError::Transition(t))
+                if t.from == InterviewState::FeedbackSent => {}
+            other => {
+                other?;
+            }
+        }
     }
     Ok(())
 }
@@ -317,29 +321,43 @@ pub async fn send_note(
     let company = state.store.org_settings(org).await?.company;
     let subject = format!("Your interview with {company}: a summary");
     let html = note_document(state, auth, id).await?;
-    let outgoing = crate::mail::Outgoing {
-        to: &addr,
-        to_name: &cand.draft.name,
-        subject: &subject,
-        text: &note.body,
-        html: &html,
-    };
-    match crate::mail::send(&state.settings, &outgoing).await {
-        Ok(reply) => {
-            state
-                .store
-                .finish_delivery(org, id, note.revision, &addr, true, &reply)
-                .await?;
-            feedback_given(state, auth, id).await?;
-        }
-        Err(e) => {
-            state
-                .store
-                .finish_delivery(org, id, note.revision, &addr, false, &e.to_string())
-                .await?;
-            return Err(e.into());
-        }
-    }
+    // The message goes out, and its fate is recorded, from a task of its own: a client that
+    // gives up, or the request's time limit, cannot cut it off between the two.
+    let (settings, store) = (state.settings.clone(), state.store.clone());
+    let (to, name, text, revision) = (
+        addr.clone(),
+        cand.draft.name.clone(),
+        note.body.clone(),
+        note.revision,
+    );
+    let (sent, recorded) = tokio::spawn(async move {
+        let outgoing = crate::mail::Outgoing {
+            to: &to,
+            to_name: &name,
+            subject: &subject,
+            text: &text,
+            html: &html,
+        };
+        let sent = crate::mail::send(&settings, &outgoing).await;
+        let recorded = match &sent {
+            Ok(reply) => {
+                store
+                    .finish_delivery(org, id, revision, &to, true, reply)
+                    .await
+            }
+            Err(e) => {
+                store
+                    .finish_delivery(org, id, revision, &to, false, &e.to_string())
+                    .await
+            }
+        };
+        (sent, recorded)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?;
+    recorded?;
+    sent?;
+    feedback_given(state, auth, id).await?;
     let d = state
         .store
         .deliveries_of(org, id)

@@ -4,7 +4,6 @@
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::net::TcpListener;
-use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -20,14 +19,25 @@ pub struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        // chromedriver leads its own process group, and the browsers it starts stay in it:
-        // killing the group leaves no Chromium behind, even when a test panicked before
-        // closing its session.
-        let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{}", self.child.id())])
-            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // The browsers chromedriver started outlive it when a test panicked before closing its
+        // session; they are the processes whose command line names this driver's profile.
+        let profile = self._profile.path().display().to_string();
+        let Ok(procs) = std::fs::read_dir("/proc") else {
+            return;
+        };
+        for p in procs.flatten() {
+            let Ok(pid) = p.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let cmdline = std::fs::read(p.path().join("cmdline")).unwrap_or_default();
+            if String::from_utf8_lossy(&cmdline).contains(&profile) {
+                let _ = Command::new("kill")
+                    .args(["-s", "KILL", "--", &pid.to_string()])
+                    .status();
+            }
+        }
     }
 }
 
@@ -47,7 +57,6 @@ pub async fn browser() -> Option<(Driver, Client)> {
         .unwrap()
         .port();
     let child = Command::new(CHROMEDRIVER)
-        .process_group(0)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
