@@ -2,7 +2,7 @@
 //! rule allows — the panel side by side, disagreements, agreement and the decision), the note
 //! for the candidate, and the public page a share link opens.
 
-use super::{Frame, Member, WebForm, WebResult, page, see_other, when};
+use super::{Fields, Frame, Member, WebForm, WebResult, field, page, see_other, when};
 use crate::api::extract::path_id;
 use crate::api::kits::kit_title;
 use crate::api::notes::{note_out, share_link};
@@ -18,14 +18,6 @@ use parley_domain::assessment::{CompetencyResult, Observed, Recommendation, Verd
 use parley_domain::interview::InterviewState;
 use parley_domain::{Action, InterviewId};
 use parley_store::Interview;
-
-type Fields = Vec<(String, String)>;
-
-fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
-    f.iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
 
 /// One row of the side-by-side table: a competency and each member's reading of it.
 pub struct Row {

@@ -1,7 +1,7 @@
 //! Pages for roles (with the organisation's interview settings) and candidates, where an
 //! interviewer checks the technologies found in a CV and plans an interview.
 
-use super::{Frame, Member, WebForm, WebResult, lines, page, see_other, when};
+use super::{Fields, Frame, Member, WebForm, WebResult, field, lines, page, see_other, when};
 use crate::api::extract::path_id;
 use crate::api::hiring::{SettingsBody, checked_settings};
 use crate::api::interviews::{InterviewIn, plan_new};
@@ -130,15 +130,6 @@ pub async fn edit_role(
         .role(auth.org(), path_id::<JobRoleId>(&id)?)
         .await?;
     roles_page(&state, &auth, Some(&role), None, Frame::of(&auth)).await
-}
-
-/// A form as its fields in order (the competency rows repeat their names).
-type Fields = Vec<(String, String)>;
-
-fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
-    f.iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
 }
 
 fn role_from_form(f: &Fields) -> Result<JobRoleDraft, ApiError> {

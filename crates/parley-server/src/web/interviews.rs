@@ -1,7 +1,7 @@
 //! Interview pages: the list, the kit (edit, schedule, move through the lifecycle, export) and
 //! the live screen where each panel member takes notes, ticks key points and rates.
 
-use super::{Frame, Member, WebForm, WebResult, page, see_other, when};
+use super::{Fields, Frame, Member, WebForm, WebResult, field, page, see_other, when};
 use crate::api::extract::path_id;
 use crate::api::kits::{KitEditIn, KitOp, apply_edit, kit_title};
 use crate::auth::Auth;
@@ -16,14 +16,6 @@ use parley_domain::kit::{BlockKind, KitBlock, PoolQuestion};
 use parley_domain::{Action, InterviewId, Role, UserId};
 use parley_store::{Interview, StoredEntry};
 use std::collections::HashMap;
-
-type Fields = Vec<(String, String)>;
-
-fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
-    f.iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
 
 pub struct Row {
     id: String,

@@ -275,6 +275,16 @@ pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
+/// A posted form as its fields in order (names may repeat: checkboxes, competency rows).
+pub type Fields = Vec<(String, String)>;
+
+/// The first value of field `name` ("" when absent).
+pub fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
+    f.iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
 /// Splits a textarea into list entries, one per line.
 pub fn lines(s: &str) -> Vec<String> {
     s.lines()
