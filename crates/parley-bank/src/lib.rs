@@ -9,6 +9,8 @@ pub mod index;
 pub mod live;
 pub mod model;
 pub mod near_dups;
+pub mod practice;
+pub mod starter;
 
 pub use model::Model;
 
@@ -26,6 +28,8 @@ pub enum BankError {
     },
     #[error("a worker thread failed: {0}")]
     Worker(String),
+    #[error("the starter bank is broken: {0}")]
+    Starter(String),
     #[error("the search index holds an invalid id: {0}")]
     BadId(#[from] parley_domain::ids::IdParseError),
 }

@@ -73,6 +73,8 @@ id_type!(JobRoleId, "role");
 id_type!(CandidateId, "candidate");
 id_type!(KitId, "kit");
 id_type!(InterviewId, "interview");
+id_type!(AttemptId, "practice answer");
+id_type!(MockId, "mock interview");
 
 #[cfg(test)]
 mod tests {

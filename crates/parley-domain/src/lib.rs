@@ -21,7 +21,8 @@ pub mod time;
 
 pub use account::{AccountError, Action, Email, NewPassword, Role};
 pub use ids::{
-    CandidateId, InterviewId, InvitationId, JobRoleId, KitId, OrgId, QuestionId, TokenId, UserId,
+    AttemptId, CandidateId, InterviewId, InvitationId, JobRoleId, KitId, MockId, OrgId, QuestionId,
+    TokenId, UserId,
 };
 pub use kind::QuestionKind;
 pub use lang::Language;

@@ -9,39 +9,14 @@ use parley_domain::kit::{Kit, KitItem, PoolQuestion};
 use parley_domain::plan::{KitRequest, alternatives, plan};
 use parley_domain::{InterviewId, OrgId, QuestionId, UserId};
 use parley_store::{Candidate, Interview, JobRole, Store, StoreError};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// The bank as the planner sees it: every question that is not itself a follow-up, with the
 /// texts of its follow-ups.
 pub async fn pool(store: &Store, org: OrgId) -> Result<Vec<PoolQuestion>, StoreError> {
-    let all = store.all_questions(org).await?;
-    let mut follow_ups: HashMap<QuestionId, Vec<String>> = HashMap::new();
-    for q in &all {
-        if let Some(parent) = q.follow_up_of {
-            follow_ups
-                .entry(parent)
-                .or_default()
-                .push(q.draft.text.clone());
-        }
-    }
-    Ok(all
-        .into_iter()
-        .filter(|q| q.follow_up_of.is_none())
-        .map(|q| PoolQuestion {
-            id: q.id,
-            minutes: q.draft.minutes(),
-            follow_ups: follow_ups.remove(&q.id).unwrap_or_default(),
-            text: q.draft.text,
-            section: q.draft.section,
-            tags: q.draft.tags,
-            kind: q.draft.kind,
-            language: q.draft.language,
-            reference_answer: q.draft.reference_answer,
-            key_points: q.draft.key_points,
-            look_for: q.draft.look_for,
-            red_flags: q.draft.red_flags,
-        })
-        .collect())
+    Ok(parley_bank::practice::pool_of(
+        store.all_questions(org).await?,
+    ))
 }
 
 /// Everything a kit is planned from, fetched once.

@@ -42,6 +42,8 @@ pub enum StoreError {
     Entry(#[from] EntryError),
     #[error("{0}")]
     Assessment(#[from] AssessmentError),
+    #[error("{0}")]
+    Practice(#[from] parley_practice::PracticeError),
     /// A record other than a question changed since the caller read it.
     #[error(
         "the {what} was changed by someone else (now at revision {current}, you edited revision {expected})"

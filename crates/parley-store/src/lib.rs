@@ -16,6 +16,7 @@ mod hiring;
 mod import;
 mod interviews;
 mod model;
+mod practice;
 mod privacy;
 mod questions;
 mod rows;
@@ -36,6 +37,7 @@ pub use interviews::{Interview, NewInterview, StoredEntry, Transition};
 pub use model::{
     Backend, ImportItem, ImportOptions, ImportOutcome, ItemOutcome, Link, ListFilter, Page,
 };
+pub use practice::{Finished, MOCK_GRACE_MS, Mock, NewAttempt, StoredAttempt};
 pub use privacy::ERASED_NAME;
 pub use questions::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_PREFIX_MATCHES, NOTE_CREATED};
 pub use sessions::{ApiToken, Session, StoredReply};

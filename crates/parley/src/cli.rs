@@ -36,6 +36,12 @@ pub enum Command {
     /// Grade a written answer against a reference answer: score 0-5, key points covered and
     /// missed, flags, confidence and an explanation. One answer, or a CSV batch.
     Grade(GradeArgs),
+    /// The bank as a whole: `parley bank starter` loads the starter bank written for Parley.
+    #[command(subcommand)]
+    Bank(BankCommand),
+    /// Practise in the terminal: answer questions, see the grade and what you missed, rate
+    /// your recall; spaced repetition (FSRS) brings weak questions back.
+    Practice(PracticeArgs),
     /// Create or upgrade the database schema.
     Migrate,
     /// Run the web app and the JSON API.
@@ -70,6 +76,34 @@ pub struct ServeArgs {
     /// Settings file (TOML); ./parley.toml is read when it exists.
     #[arg(long, env = "PARLEY_CONFIG")]
     pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BankCommand {
+    /// Load the starter bank: 120 questions across 15 sections written for Parley, each with a
+    /// reference answer, key points, what to look for, red flags and a follow-up, 30 of them
+    /// also in Polish. Loading it again adds nothing.
+    Starter {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PracticeArgs {
+    /// The member who practises (their progress is kept under their account).
+    #[arg(long)]
+    pub email: String,
+    /// Practise only these sections (repeatable; taxonomy ids or names, English or Polish)
+    /// [default: the sections saved with your practice settings, or all].
+    #[arg(long)]
+    pub section: Vec<String>,
+    /// Only questions in this language (en, pl).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Stop after this many questions.
+    #[arg(long)]
+    pub limit: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -235,6 +269,8 @@ pub enum ExportFormat {
     Json,
     Markdown,
     Csv,
+    /// A text file Anki imports (File › Import): notes with the reference answer and tags.
+    Anki,
 }
 
 #[derive(Debug, Args)]

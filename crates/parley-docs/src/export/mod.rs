@@ -1,5 +1,7 @@
-//! Exports of the bank: Parley JSON (which the importer reads back), Markdown and CSV.
+//! Exports of the bank: Parley JSON (which the importer reads back), Markdown, CSV and an Anki
+//! deck.
 
+pub mod anki;
 pub mod csv;
 pub mod json;
 pub mod markdown;

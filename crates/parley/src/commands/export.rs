@@ -1,4 +1,4 @@
-//! `parley export --format json|markdown|csv`.
+//! `parley export --format json|markdown|csv|anki`.
 
 use crate::cli::{ExportArgs, ExportFormat};
 use parley_docs::export;
@@ -11,6 +11,7 @@ pub async fn run(store: &Store, org_slug: &str, args: ExportArgs) -> anyhow::Res
         ExportFormat::Json => export::json::render(&questions),
         ExportFormat::Markdown => export::markdown::render(&questions),
         ExportFormat::Csv => export::csv::render(&questions),
+        ExportFormat::Anki => export::anki::render(&questions, "Parley"),
     };
     match args.output {
         Some(path) => std::fs::write(&path, text)?,

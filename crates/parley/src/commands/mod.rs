@@ -1,10 +1,12 @@
 //! One module per subcommand; `run` opens the store and dispatches.
 
 mod accounts;
+mod bank;
 mod dedup;
 mod export;
 mod grade;
 mod import;
+mod practice;
 pub mod questions;
 mod search;
 mod serve;
@@ -43,6 +45,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Dedup(args) => dedup::run(&store, &url, &org, args).await,
         Command::Grade(args) => grade::run(Some(&store), &org, &args).await,
         Command::Serve(args) => serve::run(store.clone(), &org, args).await,
+        Command::Bank(cmd) => bank::run(&store, &org, cmd).await,
+        Command::Practice(args) => practice::run(&store, &org, args).await,
         Command::Org(cmd) => accounts::org(&store, cmd).await,
         Command::User(cmd) => accounts::user(&store, &org, cmd).await,
         Command::Token(cmd) => {

@@ -1,0 +1,618 @@
+//! Practice mode's records: each member's settings, their FSRS cards, every written answer
+//! with its grade and rating, and mock interviews. Every query filters by organisation and
+//! member: nobody reads or rates another person's practice.
+//!
+//! The scheduler is not called here: rating and finishing a mock take a closure that turns the
+//! stored card into the next one, run inside the writing transaction so a card never moves
+//! twice for one answer.
+
+use crate::db::{Tx, now_ms, on};
+use crate::hiring::corrupt;
+use crate::{Store, StoreError};
+use parley_domain::{AttemptId, MockId, OrgId, QuestionId, UserId};
+use parley_practice::mock::{MockPlan, MockReport};
+use parley_practice::{Card, PracticeError, Rating, Settings};
+use std::collections::HashMap;
+
+/// Mock answers arriving this long after the deadline are still taken (a slow network).
+pub const MOCK_GRACE_MS: i64 = 60_000;
+
+/// An answer to store.
+#[derive(Debug, Clone)]
+pub struct NewAttempt<'a> {
+    pub question: QuestionId,
+    pub section: Option<&'a str>,
+    pub question_text: &'a str,
+    pub answer: &'a str,
+    /// The grade as the API shows it (JSON).
+    pub grade: Option<String>,
+    pub score: Option<f64>,
+    pub suggested: Option<Rating>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredAttempt {
+    pub id: AttemptId,
+    pub question: QuestionId,
+    pub mock: Option<MockId>,
+    pub section: Option<String>,
+    pub question_text: String,
+    pub answer: String,
+    pub grade: Option<String>,
+    pub score: Option<f64>,
+    pub suggested: Option<Rating>,
+    pub rating: Option<Rating>,
+    /// The card right after this answer was rated.
+    pub card: Option<Card>,
+    /// No card existed for the question when it was answered.
+    pub first_time: bool,
+    pub answered_at: i64,
+    pub rated_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mock {
+    pub id: MockId,
+    pub plan: MockPlan,
+    pub started_at: i64,
+    pub deadline_at: i64,
+    pub finished_at: Option<i64>,
+    pub report: Option<MockReport>,
+    pub answers: Vec<StoredAttempt>,
+}
+
+impl Mock {
+    /// Whether answers are still taken at `now`.
+    pub fn open_at(&self, now: i64) -> bool {
+        self.finished_at.is_none() && now <= self.deadline_at + MOCK_GRACE_MS
+    }
+}
+
+/// What finishing a mock writes: its report and, per answered question, the rating given and
+/// the card after it.
+pub struct Finished {
+    pub report: MockReport,
+    pub reviews: Vec<(AttemptId, QuestionId, Rating, Card)>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AttemptRow {
+    id: String,
+    question_id: String,
+    mock_id: Option<String>,
+    section: Option<String>,
+    question_text: String,
+    answer: String,
+    grade: Option<String>,
+    score: Option<f64>,
+    suggested: Option<String>,
+    rating: Option<String>,
+    card: Option<String>,
+    first_time: i64,
+    answered_at: i64,
+    rated_at: Option<i64>,
+}
+
+macro_rules! attempt_columns {
+    () => {
+        "id, question_id, mock_id, section, question_text, answer, grade, score, suggested, \
+         rating, card, first_time, answered_at, rated_at"
+    };
+}
+
+fn rating(s: Option<String>) -> Result<Option<Rating>, StoreError> {
+    s.map(|r| r.parse::<Rating>()).transpose().map_err(corrupt)
+}
+
+impl AttemptRow {
+    fn into_attempt(self) -> Result<StoredAttempt, StoreError> {
+        Ok(StoredAttempt {
+            id: self.id.parse().map_err(corrupt)?,
+            question: self.question_id.parse().map_err(corrupt)?,
+            mock: self
+                .mock_id
+                .map(|m| m.parse())
+                .transpose()
+                .map_err(corrupt)?,
+            section: self.section,
+            question_text: self.question_text,
+            answer: self.answer,
+            grade: self.grade,
+            score: self.score,
+            suggested: rating(self.suggested)?,
+            rating: rating(self.rating)?,
+            card: self
+                .card
+                .map(|c| serde_json::from_str(&c))
+                .transpose()
+                .map_err(corrupt)?,
+            first_time: self.first_time != 0,
+            answered_at: self.answered_at,
+            rated_at: self.rated_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CardRow {
+    question_id: String,
+    stability: f64,
+    difficulty: f64,
+    due_at: i64,
+    last_review_at: i64,
+    reps: i64,
+    lapses: i64,
+    last_rating: String,
+    last_score: Option<f64>,
+}
+
+impl CardRow {
+    fn into_card(self) -> Result<(QuestionId, Card), StoreError> {
+        Ok((
+            self.question_id.parse().map_err(corrupt)?,
+            Card {
+                stability: self.stability,
+                difficulty: self.difficulty,
+                due_ms: self.due_at,
+                last_review_ms: self.last_review_at,
+                reps: u32::try_from(self.reps).map_err(corrupt)?,
+                lapses: u32::try_from(self.lapses).map_err(corrupt)?,
+                last_rating: self.last_rating.parse().map_err(corrupt)?,
+                last_score: self.last_score,
+            },
+        ))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MockRow {
+    id: String,
+    plan: String,
+    started_at: i64,
+    deadline_at: i64,
+    finished_at: Option<i64>,
+    report: Option<String>,
+}
+
+macro_rules! card_select {
+    () => {
+        "SELECT question_id, stability, difficulty, due_at, last_review_at, reps, lapses, \
+         last_rating, last_score FROM practice_cards WHERE org_id = $1 AND user_id = $2"
+    };
+}
+
+async fn cards_in(
+    tx: &mut Tx,
+    org: OrgId,
+    user: UserId,
+) -> Result<HashMap<QuestionId, Card>, StoreError> {
+    let (org_s, user_s) = (org.to_string(), user.to_string());
+    let rows: Vec<CardRow> =
+        on!(tx, c => sqlx::query_as(card_select!()).bind(&org_s).bind(&user_s).fetch_all(c).await)?;
+    rows.into_iter().map(CardRow::into_card).collect()
+}
+
+async fn card_in(
+    tx: &mut Tx,
+    org: OrgId,
+    user: UserId,
+    question: QuestionId,
+) -> Result<Option<Card>, StoreError> {
+    let sql = concat!(card_select!(), " AND question_id = $3");
+    let (org_s, user_s, q_s) = (org.to_string(), user.to_string(), question.to_string());
+    let row: Option<CardRow> = on!(tx, c => sqlx::query_as(sql).bind(&org_s).bind(&user_s)
+        .bind(&q_s).fetch_optional(c).await)?;
+    row.map(|r| r.into_card().map(|(_, c)| c)).transpose()
+}
+
+async fn put_card(
+    tx: &mut Tx,
+    org: OrgId,
+    user: UserId,
+    question: QuestionId,
+    card: &Card,
+) -> Result<(), StoreError> {
+    let sql = "INSERT INTO practice_cards (user_id, question_id, org_id, stability, difficulty, \
+               due_at, last_review_at, reps, lapses, last_rating, last_score) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+               ON CONFLICT (user_id, question_id) DO UPDATE SET stability = excluded.stability, \
+               difficulty = excluded.difficulty, due_at = excluded.due_at, \
+               last_review_at = excluded.last_review_at, reps = excluded.reps, \
+               lapses = excluded.lapses, last_rating = excluded.last_rating, \
+               last_score = excluded.last_score";
+    let (user_s, q_s, org_s) = (user.to_string(), question.to_string(), org.to_string());
+    on!(tx, c => sqlx::query(sql).bind(&user_s).bind(&q_s).bind(&org_s).bind(card.stability)
+        .bind(card.difficulty).bind(card.due_ms).bind(card.last_review_ms)
+        .bind(i64::from(card.reps)).bind(i64::from(card.lapses))
+        .bind(card.last_rating.as_str()).bind(card.last_score)
+        .execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+async fn attempt_in(
+    tx: &mut Tx,
+    org: OrgId,
+    user: UserId,
+    id: AttemptId,
+) -> Result<StoredAttempt, StoreError> {
+    let sql = concat!(
+        "SELECT ",
+        attempt_columns!(),
+        " FROM practice_attempts WHERE id = $1 AND org_id = $2 AND user_id = $3"
+    );
+    let (id_s, org_s, user_s) = (id.to_string(), org.to_string(), user.to_string());
+    let row: Option<AttemptRow> = on!(tx, c => sqlx::query_as(sql).bind(&id_s).bind(&org_s)
+        .bind(&user_s).fetch_optional(c).await)?;
+    row.ok_or(StoreError::Missing("practice answer"))?
+        .into_attempt()
+}
+
+async fn mock_in(tx: &mut Tx, org: OrgId, user: UserId, id: MockId) -> Result<Mock, StoreError> {
+    let sql = "SELECT id, plan, started_at, deadline_at, finished_at, report FROM practice_mocks \
+               WHERE id = $1 AND org_id = $2 AND user_id = $3";
+    let (id_s, org_s, user_s) = (id.to_string(), org.to_string(), user.to_string());
+    let row: Option<MockRow> = on!(tx, c => sqlx::query_as(sql).bind(&id_s).bind(&org_s)
+        .bind(&user_s).fetch_optional(c).await)?;
+    let row = row.ok_or(StoreError::Missing("mock interview"))?;
+    let sql = concat!(
+        "SELECT ",
+        attempt_columns!(),
+        " FROM practice_attempts WHERE mock_id = $1 ORDER BY answered_at, id"
+    );
+    let rows: Vec<AttemptRow> = on!(tx, c => sqlx::query_as(sql).bind(&id_s).fetch_all(c).await)?;
+    Ok(Mock {
+        id: row.id.parse().map_err(corrupt)?,
+        plan: serde_json::from_str(&row.plan).map_err(corrupt)?,
+        started_at: row.started_at,
+        deadline_at: row.deadline_at,
+        finished_at: row.finished_at,
+        report: row
+            .report
+            .map(|r| serde_json::from_str(&r))
+            .transpose()
+            .map_err(corrupt)?,
+        answers: rows
+            .into_iter()
+            .map(AttemptRow::into_attempt)
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+async fn insert_attempt(
+    tx: &mut Tx,
+    org: OrgId,
+    user: UserId,
+    mock: Option<MockId>,
+    a: &NewAttempt<'_>,
+    first_time: bool,
+    now: i64,
+) -> Result<AttemptId, StoreError> {
+    let id = AttemptId::new();
+    let sql = "INSERT INTO practice_attempts (id, user_id, org_id, question_id, mock_id, section, \
+               question_text, answer, grade, score, suggested, first_time, answered_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+    let (id_s, user_s, org_s, q_s) = (
+        id.to_string(),
+        user.to_string(),
+        org.to_string(),
+        a.question.to_string(),
+    );
+    let mock_s = mock.map(|m| m.to_string());
+    on!(tx, c => sqlx::query(sql).bind(&id_s).bind(&user_s).bind(&org_s).bind(&q_s)
+        .bind(&mock_s).bind(a.section).bind(a.question_text).bind(a.answer).bind(&a.grade)
+        .bind(a.score).bind(a.suggested.map(Rating::as_str)).bind(i64::from(first_time))
+        .bind(now).execute(c).await.map(|_| ()))?;
+    Ok(id)
+}
+
+async fn rate_in(
+    tx: &mut Tx,
+    id: AttemptId,
+    rating: Rating,
+    card: &Card,
+    now: i64,
+) -> Result<(), StoreError> {
+    let sql = "UPDATE practice_attempts SET rating = $1, card = $2, rated_at = $3 WHERE id = $4";
+    let card_s = serde_json::to_string(card).map_err(corrupt)?;
+    let id_s = id.to_string();
+    on!(tx, c => sqlx::query(sql).bind(rating.as_str()).bind(&card_s).bind(now).bind(&id_s)
+        .execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+impl Store {
+    pub async fn practice_settings(
+        &self,
+        org: OrgId,
+        user: UserId,
+    ) -> Result<Settings, StoreError> {
+        let sql = "SELECT body FROM practice_settings WHERE user_id = $1 AND org_id = $2";
+        let (user_s, org_s) = (user.to_string(), org.to_string());
+        let mut tx = self.begin_read().await?;
+        let body: Option<String> = on!(&mut tx, c => sqlx::query_scalar(sql).bind(&user_s)
+            .bind(&org_s).fetch_optional(c).await)?;
+        tx.commit().await?;
+        match body {
+            Some(b) => serde_json::from_str(&b).map_err(corrupt),
+            None => Ok(Settings::default()),
+        }
+    }
+
+    pub async fn save_practice_settings(
+        &self,
+        org: OrgId,
+        user: UserId,
+        settings: &Settings,
+    ) -> Result<(), StoreError> {
+        let sql = "INSERT INTO practice_settings (user_id, org_id, body, updated_at) \
+                   VALUES ($1, $2, $3, $4) ON CONFLICT (user_id) DO UPDATE SET \
+                   body = excluded.body, updated_at = excluded.updated_at";
+        let (user_s, org_s) = (user.to_string(), org.to_string());
+        let body = serde_json::to_string(settings).map_err(corrupt)?;
+        let mut tx = self.begin_write().await?;
+        on!(&mut tx, c => sqlx::query(sql).bind(&user_s).bind(&org_s).bind(&body)
+            .bind(now_ms()).execute(c).await.map(|_| ()))?;
+        tx.commit().await
+    }
+
+    /// Every card of the member, by question.
+    pub async fn practice_cards(
+        &self,
+        org: OrgId,
+        user: UserId,
+    ) -> Result<HashMap<QuestionId, Card>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let cards = cards_in(&mut tx, org, user).await?;
+        tx.commit().await?;
+        Ok(cards)
+    }
+
+    /// How many questions the member started for the first time since `since_ms`.
+    pub async fn practice_new_since(
+        &self,
+        org: OrgId,
+        user: UserId,
+        since_ms: i64,
+    ) -> Result<u32, StoreError> {
+        let sql = "SELECT COUNT(DISTINCT question_id) FROM practice_attempts WHERE org_id = $1 \
+                   AND user_id = $2 AND first_time = 1 AND answered_at >= $3";
+        let (org_s, user_s) = (org.to_string(), user.to_string());
+        let mut tx = self.begin_read().await?;
+        let n: i64 = on!(&mut tx, c => sqlx::query_scalar(sql).bind(&org_s).bind(&user_s)
+            .bind(since_ms).fetch_one(c).await)?;
+        tx.commit().await?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    /// Stores a practice answer (graded, not yet rated).
+    pub async fn add_practice_attempt(
+        &self,
+        org: OrgId,
+        user: UserId,
+        attempt: &NewAttempt<'_>,
+    ) -> Result<StoredAttempt, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let first = card_in(&mut tx, org, user, attempt.question)
+            .await?
+            .is_none();
+        let id = insert_attempt(&mut tx, org, user, None, attempt, first, now_ms()).await?;
+        let stored = attempt_in(&mut tx, org, user, id).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    pub async fn practice_attempt(
+        &self,
+        org: OrgId,
+        user: UserId,
+        id: AttemptId,
+    ) -> Result<StoredAttempt, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let a = attempt_in(&mut tx, org, user, id).await;
+        tx.commit().await?;
+        a
+    }
+
+    /// The member's answers: practice answers only (`mocks` false) or all, rated or not, in
+    /// the order they were written.
+    pub async fn practice_attempts(
+        &self,
+        org: OrgId,
+        user: UserId,
+        rated_only: bool,
+    ) -> Result<Vec<StoredAttempt>, StoreError> {
+        let sql = if rated_only {
+            concat!(
+                "SELECT ",
+                attempt_columns!(),
+                " FROM practice_attempts WHERE org_id = $1 AND user_id = $2 \
+                 AND rating IS NOT NULL ORDER BY answered_at, id"
+            )
+        } else {
+            concat!(
+                "SELECT ",
+                attempt_columns!(),
+                " FROM practice_attempts WHERE org_id = $1 AND user_id = $2 \
+                 ORDER BY answered_at, id"
+            )
+        };
+        let (org_s, user_s) = (org.to_string(), user.to_string());
+        let mut tx = self.begin_read().await?;
+        let rows: Vec<AttemptRow> = on!(&mut tx, c => sqlx::query_as(sql).bind(&org_s)
+            .bind(&user_s).fetch_all(c).await)?;
+        tx.commit().await?;
+        rows.into_iter().map(AttemptRow::into_attempt).collect()
+    }
+
+    /// Rates a practice answer once: `review` turns the question's card (none the first time)
+    /// into the next one, and both are written in one transaction.
+    pub async fn rate_practice_attempt(
+        &self,
+        org: OrgId,
+        user: UserId,
+        id: AttemptId,
+        rating: Rating,
+        review: impl FnOnce(Option<&Card>, &StoredAttempt) -> Result<Card, PracticeError>,
+    ) -> Result<(StoredAttempt, Card), StoreError> {
+        let mut tx = self.begin_write().await?;
+        if matches!(tx, Tx::Postgres(_)) {
+            let (id_s, org_s) = (id.to_string(), org.to_string());
+            on!(&mut tx, c => sqlx::query(
+                "SELECT id FROM practice_attempts WHERE id = $1 AND org_id = $2 FOR UPDATE")
+                .bind(&id_s).bind(&org_s).fetch_optional(c).await.map(|_| ()))?;
+        }
+        let mut attempt = attempt_in(&mut tx, org, user, id).await?;
+        if attempt.mock.is_some() {
+            return Err(StoreError::Refused(
+                "answers of a mock interview are rated when it is finished".into(),
+            ));
+        }
+        if attempt.rating.is_some() {
+            return Err(StoreError::Refused("this answer was rated already".into()));
+        }
+        let before = card_in(&mut tx, org, user, attempt.question).await?;
+        let card = review(before.as_ref(), &attempt)?;
+        let now = now_ms();
+        put_card(&mut tx, org, user, attempt.question, &card).await?;
+        rate_in(&mut tx, id, rating, &card, now).await?;
+        tx.commit().await?;
+        attempt.rating = Some(rating);
+        attempt.card = Some(card.clone());
+        attempt.rated_at = Some(now);
+        Ok((attempt, card))
+    }
+
+    pub async fn create_mock(
+        &self,
+        org: OrgId,
+        user: UserId,
+        plan: &MockPlan,
+        started_at: i64,
+    ) -> Result<Mock, StoreError> {
+        let id = MockId::new();
+        let deadline = started_at + i64::from(plan.minutes) * 60_000;
+        let sql = "INSERT INTO practice_mocks (id, user_id, org_id, plan, started_at, deadline_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6)";
+        let (id_s, user_s, org_s) = (id.to_string(), user.to_string(), org.to_string());
+        let body = serde_json::to_string(plan).map_err(corrupt)?;
+        let mut tx = self.begin_write().await?;
+        on!(&mut tx, c => sqlx::query(sql).bind(&id_s).bind(&user_s).bind(&org_s).bind(&body)
+            .bind(started_at).bind(deadline).execute(c).await.map(|_| ()))?;
+        tx.commit().await?;
+        Ok(Mock {
+            id,
+            plan: plan.clone(),
+            started_at,
+            deadline_at: deadline,
+            finished_at: None,
+            report: None,
+            answers: Vec::new(),
+        })
+    }
+
+    pub async fn mock(&self, org: OrgId, user: UserId, id: MockId) -> Result<Mock, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let m = mock_in(&mut tx, org, user, id).await;
+        tx.commit().await?;
+        m
+    }
+
+    /// The member's mock interviews, newest first.
+    pub async fn mocks_of(&self, org: OrgId, user: UserId) -> Result<Vec<Mock>, StoreError> {
+        let sql = "SELECT id FROM practice_mocks WHERE org_id = $1 AND user_id = $2 \
+                   ORDER BY started_at DESC, id DESC";
+        let (org_s, user_s) = (org.to_string(), user.to_string());
+        let mut tx = self.begin_read().await?;
+        let ids: Vec<String> = on!(&mut tx, c => sqlx::query_scalar(sql).bind(&org_s)
+            .bind(&user_s).fetch_all(c).await)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(mock_in(&mut tx, org, user, id.parse().map_err(corrupt)?).await?);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Stores (or replaces) the answer to one question of an open mock.
+    pub async fn save_mock_answer(
+        &self,
+        org: OrgId,
+        user: UserId,
+        id: MockId,
+        attempt: &NewAttempt<'_>,
+    ) -> Result<Mock, StoreError> {
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        if matches!(tx, Tx::Postgres(_)) {
+            let id_s = id.to_string();
+            on!(&mut tx, c => sqlx::query("SELECT id FROM practice_mocks WHERE id = $1 FOR UPDATE")
+                .bind(&id_s).fetch_optional(c).await.map(|_| ()))?;
+        }
+        let mock = mock_in(&mut tx, org, user, id).await?;
+        if !mock.open_at(now) {
+            return Err(StoreError::Refused(if mock.finished_at.is_some() {
+                "this mock interview is finished".into()
+            } else {
+                "time is up for this mock interview: finish it to see the report".into()
+            }));
+        }
+        if !mock
+            .plan
+            .questions
+            .iter()
+            .any(|q| q.question == attempt.question)
+        {
+            return Err(StoreError::Missing("question in this mock interview"));
+        }
+        let (id_s, q_s) = (id.to_string(), attempt.question.to_string());
+        on!(&mut tx, c => sqlx::query(
+            "DELETE FROM practice_attempts WHERE mock_id = $1 AND question_id = $2")
+            .bind(&id_s).bind(&q_s).execute(c).await.map(|_| ()))?;
+        let first = card_in(&mut tx, org, user, attempt.question)
+            .await?
+            .is_none();
+        insert_attempt(&mut tx, org, user, Some(id), attempt, first, now).await?;
+        let mock = mock_in(&mut tx, org, user, id).await?;
+        tx.commit().await?;
+        Ok(mock)
+    }
+
+    /// Finishes a mock once: `finish` gets the mock and the member's cards and returns the
+    /// report and the reviews to record. Finishing a finished mock returns it unchanged.
+    pub async fn finish_mock(
+        &self,
+        org: OrgId,
+        user: UserId,
+        id: MockId,
+        finish: impl FnOnce(&Mock, &HashMap<QuestionId, Card>) -> Result<Finished, PracticeError>,
+    ) -> Result<Mock, StoreError> {
+        let mut tx = self.begin_write().await?;
+        if matches!(tx, Tx::Postgres(_)) {
+            let id_s = id.to_string();
+            on!(&mut tx, c => sqlx::query("SELECT id FROM practice_mocks WHERE id = $1 FOR UPDATE")
+                .bind(&id_s).fetch_optional(c).await.map(|_| ()))?;
+        }
+        let mock = mock_in(&mut tx, org, user, id).await?;
+        if mock.finished_at.is_some() {
+            tx.commit().await?;
+            return Ok(mock);
+        }
+        let cards = cards_in(&mut tx, org, user).await?;
+        let done = finish(&mock, &cards)?;
+        let now = now_ms();
+        for (attempt, question, rating, card) in &done.reviews {
+            put_card(&mut tx, org, user, *question, card).await?;
+            rate_in(&mut tx, *attempt, *rating, card, now).await?;
+        }
+        let sql = "UPDATE practice_mocks SET finished_at = $1, report = $2 WHERE id = $3";
+        let (report, id_s) = (
+            serde_json::to_string(&done.report).map_err(corrupt)?,
+            id.to_string(),
+        );
+        on!(&mut tx, c => sqlx::query(sql).bind(now).bind(&report).bind(&id_s)
+            .execute(c).await.map(|_| ()))?;
+        let mock = mock_in(&mut tx, org, user, id).await?;
+        tx.commit().await?;
+        Ok(mock)
+    }
+}
