@@ -101,10 +101,11 @@ pub fn practisable(q: &Question) -> bool {
         && (q.draft.reference_answer.is_some() || !q.draft.key_points.is_empty())
 }
 
-/// The questions that may be practised under `settings`, in bank order.
+/// The questions that may be practised under `settings`, in bank order. A translation is left
+/// out when its original is practised too: they are one question in two languages.
 pub fn eligible(questions: &[Question], settings: &Settings, sections: &[String]) -> Vec<Eligible> {
     let taxonomy = Taxonomy::builtin();
-    questions
+    let kept: Vec<(&Question, Option<String>)> = questions
         .iter()
         .filter(|q| practisable(q))
         .filter(|q| {
@@ -121,8 +122,13 @@ pub fn eligible(questions: &[Question], settings: &Settings, sections: &[String]
                 .map(|s| taxonomy.lookup(s).map_or(s.to_string(), |t| t.id.clone()));
             let keep =
                 sections.is_empty() || section.as_ref().is_some_and(|s| sections.contains(s));
-            keep.then(|| Eligible { id: q.id, section })
+            keep.then_some((q, section))
         })
+        .collect();
+    let ids: HashSet<QuestionId> = kept.iter().map(|(q, _)| q.id).collect();
+    kept.into_iter()
+        .filter(|(q, _)| q.translation_of.is_none_or(|o| !ids.contains(&o)))
+        .map(|(q, section)| Eligible { id: q.id, section })
         .collect()
 }
 
@@ -230,6 +236,7 @@ impl Practice<'_> {
         grader: &Grader,
         question: QuestionId,
         answer: &str,
+        now: i64,
     ) -> Result<(StoredAttempt, Grade, Question), BankError> {
         let q = self.store.get_question(self.org, question).await?;
         if !practisable(&q) {
@@ -254,6 +261,7 @@ impl Practice<'_> {
                     grade: Some(stored_grade(&grade)),
                     score: Some(grade.score),
                     suggested: Some(suggested(&grade)),
+                    at: now,
                 },
             )
             .await?;
@@ -286,7 +294,7 @@ impl Practice<'_> {
         let interview = settings.interview_ms();
         Ok(self
             .store
-            .rate_practice_attempt(self.org, self.user, attempt, rating, |card, a| {
+            .rate_practice_attempt(self.org, self.user, attempt, rating, now, |card, a| {
                 scheduler.review(card, rating, a.score, now, interview)
             })
             .await?)
@@ -340,6 +348,7 @@ impl Practice<'_> {
         mock: MockId,
         question: QuestionId,
         answer: &str,
+        now: i64,
     ) -> Result<Mock, BankError> {
         let m = self.store.mock(self.org, self.user, mock).await?;
         let Some(item) = m.plan.questions.iter().find(|q| q.question == question) else {
@@ -365,6 +374,7 @@ impl Practice<'_> {
                     grade: grade.as_ref().map(stored_grade),
                     score: grade.as_ref().map(|g| g.score),
                     suggested: grade.as_ref().map(suggested),
+                    at: now,
                 },
             )
             .await?)
@@ -382,7 +392,7 @@ impl Practice<'_> {
         let interview = settings.interview_ms();
         Ok(self
             .store
-            .finish_mock(self.org, self.user, mock, |m, cards| {
+            .finish_mock(self.org, self.user, mock, now, |m, cards| {
                 finish(m, cards, &scheduler, now, interview)
             })
             .await?)

@@ -263,7 +263,7 @@ fn intervals(s: &NextStates) -> [i64; 4] {
 
 /// Short words for an interval ("10 min", "3 d", "2 mo").
 pub fn describe_interval(ms: i64) -> String {
-    let minutes = ms.max(0) / 60_000;
+    let minutes = (ms.max(0) + 30_000) / 60_000;
     if minutes < 60 {
         format!("{} min", minutes.max(1))
     } else if minutes < 24 * 60 {

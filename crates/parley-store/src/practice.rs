@@ -28,6 +28,8 @@ pub struct NewAttempt<'a> {
     pub grade: Option<String>,
     pub score: Option<f64>,
     pub suggested: Option<Rating>,
+    /// When it was written (the caller's clock, so the daily limit and the scheduler agree).
+    pub at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -395,7 +397,7 @@ impl Store {
         let first = card_in(&mut tx, org, user, attempt.question)
             .await?
             .is_none();
-        let id = insert_attempt(&mut tx, org, user, None, attempt, first, now_ms()).await?;
+        let id = insert_attempt(&mut tx, org, user, None, attempt, first, attempt.at).await?;
         let stored = attempt_in(&mut tx, org, user, id).await?;
         tx.commit().await?;
         Ok(stored)
@@ -452,6 +454,7 @@ impl Store {
         user: UserId,
         id: AttemptId,
         rating: Rating,
+        now: i64,
         review: impl FnOnce(Option<&Card>, &StoredAttempt) -> Result<Card, PracticeError>,
     ) -> Result<(StoredAttempt, Card), StoreError> {
         let mut tx = self.begin_write().await?;
@@ -472,7 +475,6 @@ impl Store {
         }
         let before = card_in(&mut tx, org, user, attempt.question).await?;
         let card = review(before.as_ref(), &attempt)?;
-        let now = now_ms();
         put_card(&mut tx, org, user, attempt.question, &card).await?;
         rate_in(&mut tx, id, rating, &card, now).await?;
         tx.commit().await?;
@@ -541,7 +543,7 @@ impl Store {
         id: MockId,
         attempt: &NewAttempt<'_>,
     ) -> Result<Mock, StoreError> {
-        let now = now_ms();
+        let now = attempt.at;
         let mut tx = self.begin_write().await?;
         if matches!(tx, Tx::Postgres(_)) {
             let id_s = id.to_string();
@@ -584,6 +586,7 @@ impl Store {
         org: OrgId,
         user: UserId,
         id: MockId,
+        now: i64,
         finish: impl FnOnce(&Mock, &HashMap<QuestionId, Card>) -> Result<Finished, PracticeError>,
     ) -> Result<Mock, StoreError> {
         let mut tx = self.begin_write().await?;
@@ -599,7 +602,6 @@ impl Store {
         }
         let cards = cards_in(&mut tx, org, user).await?;
         let done = finish(&mock, &cards)?;
-        let now = now_ms();
         for (attempt, question, rating, card) in &done.reviews {
             put_card(&mut tx, org, user, *question, card).await?;
             rate_in(&mut tx, *attempt, *rating, card, now).await?;

@@ -82,7 +82,7 @@ pub async fn run(store: &Store, org_slug: &str, args: PracticeArgs) -> anyhow::R
         let c = &offer.counts;
         writeln!(
             out,
-            "\n[{} · {} due · {} new left today] {}",
+            "\n[{} | {} due | {} new left today] {}",
             match reason {
                 Reason::Due => "review",
                 Reason::New => "new",
@@ -97,7 +97,7 @@ pub async fn run(store: &Store, org_slug: &str, args: PracticeArgs) -> anyhow::R
         let Some(answer) = read_answer(&mut input)? else {
             break;
         };
-        let (attempt, grade, q) = practice.answer(&grader, q.id, &answer).await?;
+        let (attempt, grade, q) = practice.answer(&grader, q.id, &answer, now()).await?;
         writeln!(out, "\nScore: {:.1} / 5", grade.score)?;
         for c in &grade.covered {
             writeln!(out, "  covered: {}  (\"{}\")", c.key_point, c.evidence)?;
@@ -144,11 +144,12 @@ pub async fn run(store: &Store, org_slug: &str, args: PracticeArgs) -> anyhow::R
                 Err(e) => writeln!(out, "{e}")?,
             }
         };
-        let (_, card) = practice.rate(&settings, attempt.id, rating, now()).await?;
+        let t = now();
+        let (_, card) = practice.rate(&settings, attempt.id, rating, t).await?;
         writeln!(
             out,
             "Rated {rating}: back in {}.",
-            describe_interval(card.due_ms - now())
+            describe_interval(card.due_ms - t)
         )?;
         done += 1;
     }
