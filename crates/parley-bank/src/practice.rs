@@ -230,14 +230,9 @@ impl Practice<'_> {
         Ok(Offer { question, counts })
     }
 
-    /// Grades `answer` to `question` and stores it, waiting for its rating.
-    pub async fn answer(
-        &self,
-        grader: &Grader,
-        question: QuestionId,
-        answer: &str,
-        now: i64,
-    ) -> Result<(StoredAttempt, Grade, Question), BankError> {
+    /// A question that may be practised (any practisable question of the bank, not only
+    /// those of the settings: a "practise this" link may name any).
+    pub async fn question(&self, question: QuestionId) -> Result<Question, BankError> {
         let q = self.store.get_question(self.org, question).await?;
         if !practisable(&q) {
             return Err(StoreError::Practice(PracticeError::NothingToAsk(
@@ -245,10 +240,18 @@ impl Practice<'_> {
             ))
             .into());
         }
-        let grade = grader
-            .grade(&exercise(&q), answer)
-            .map_err(|e| StoreError::Refused(e.to_string()))?;
-        let attempt = self
+        Ok(q)
+    }
+
+    /// Stores `answer` to `q` with its grade, waiting for its rating.
+    pub async fn record(
+        &self,
+        q: &Question,
+        answer: &str,
+        grade: &Grade,
+        now: i64,
+    ) -> Result<StoredAttempt, BankError> {
+        Ok(self
             .store
             .add_practice_attempt(
                 self.org,
@@ -258,13 +261,29 @@ impl Practice<'_> {
                     section: q.draft.section.as_deref(),
                     question_text: &q.draft.text,
                     answer,
-                    grade: Some(stored_grade(&grade)),
+                    grade: Some(stored_grade(grade)),
                     score: Some(grade.score),
-                    suggested: Some(suggested(&grade)),
+                    suggested: Some(suggested(grade)),
                     at: now,
                 },
             )
-            .await?;
+            .await?)
+    }
+
+    /// Grades `answer` to `question` and stores it, waiting for its rating (grading runs on
+    /// the calling thread: the server grades on a blocking thread and calls `record`).
+    pub async fn answer(
+        &self,
+        grader: &Grader,
+        question: QuestionId,
+        answer: &str,
+        now: i64,
+    ) -> Result<(StoredAttempt, Grade, Question), BankError> {
+        let q = self.question(question).await?;
+        let grade = grader
+            .grade(&exercise(&q), answer)
+            .map_err(|e| StoreError::Refused(e.to_string()))?;
+        let attempt = self.record(&q, answer, &grade, now).await?;
         Ok((attempt, grade, q))
     }
 
@@ -340,8 +359,59 @@ impl Practice<'_> {
             .await?)
     }
 
-    /// Grades and stores the answer to one question of an open mock (the grade is kept
-    /// hidden until the end).
+    /// What one question of a mock is graded against: the bank question when it still
+    /// exists, else its text alone (the grade then says there is nothing to grade against).
+    pub async fn mock_exercise(
+        &self,
+        mock: MockId,
+        question: QuestionId,
+    ) -> Result<(Mock, Exercise), BankError> {
+        let m = self.store.mock(self.org, self.user, mock).await?;
+        let Some(item) = m.plan.questions.iter().find(|q| q.question == question) else {
+            return Err(StoreError::Missing("question in this mock interview").into());
+        };
+        let ex = match self.store.get_question(self.org, question).await {
+            Ok(q) => exercise(&q),
+            Err(StoreError::NotFound) => Exercise::new(&item.text, ""),
+            Err(e) => return Err(e.into()),
+        };
+        Ok((m, ex))
+    }
+
+    /// Stores the graded answer to one question of an open mock (the grade stays hidden
+    /// until the end).
+    pub async fn record_mock(
+        &self,
+        m: &Mock,
+        question: QuestionId,
+        answer: &str,
+        grade: Option<&Grade>,
+        now: i64,
+    ) -> Result<Mock, BankError> {
+        let Some(item) = m.plan.questions.iter().find(|q| q.question == question) else {
+            return Err(StoreError::Missing("question in this mock interview").into());
+        };
+        Ok(self
+            .store
+            .save_mock_answer(
+                self.org,
+                self.user,
+                m.id,
+                &NewAttempt {
+                    question,
+                    section: Some(&item.competency),
+                    question_text: &item.text,
+                    answer,
+                    grade: grade.map(stored_grade),
+                    score: grade.map(|g| g.score),
+                    suggested: grade.map(suggested),
+                    at: now,
+                },
+            )
+            .await?)
+    }
+
+    /// Grades and stores the answer to one question of an open mock.
     pub async fn answer_mock(
         &self,
         grader: &Grader,
@@ -350,34 +420,10 @@ impl Practice<'_> {
         answer: &str,
         now: i64,
     ) -> Result<Mock, BankError> {
-        let m = self.store.mock(self.org, self.user, mock).await?;
-        let Some(item) = m.plan.questions.iter().find(|q| q.question == question) else {
-            return Err(StoreError::Missing("question in this mock interview").into());
-        };
-        let q = self.store.get_question(self.org, question).await.ok();
-        let ex = match &q {
-            Some(q) => exercise(q),
-            None => Exercise::new(&item.text, ""),
-        };
+        let (m, ex) = self.mock_exercise(mock, question).await?;
         let grade = grader.grade(&ex, answer).ok();
-        Ok(self
-            .store
-            .save_mock_answer(
-                self.org,
-                self.user,
-                mock,
-                &NewAttempt {
-                    question,
-                    section: Some(&item.competency),
-                    question_text: &item.text,
-                    answer,
-                    grade: grade.as_ref().map(stored_grade),
-                    score: grade.as_ref().map(|g| g.score),
-                    suggested: grade.as_ref().map(suggested),
-                    at: now,
-                },
-            )
-            .await?)
+        self.record_mock(&m, question, answer, grade.as_ref(), now)
+            .await
     }
 
     /// Finishes a mock: the report, and each answer rated as its grade suggests (unanswered

@@ -64,7 +64,7 @@ impl Role {
             DeleteQuestion | ManageMembers | ManageRoles => {
                 matches!(self, Role::Owner | Role::Admin)
             }
-            ManageOwnAccount => true,
+            ManageOwnAccount | Practise => true,
         }
     }
 
@@ -105,6 +105,8 @@ pub enum Action {
     ManageRoles,
     /// Candidates, kits, interviews and the notes taken in them.
     RunInterviews,
+    /// Practice mode: answering bank questions, one's own progress, mock interviews.
+    Practise,
 }
 
 /// An e-mail address, trimmed and lower-cased: the login name.

@@ -24,6 +24,8 @@ const MAX_CACHED: usize = 20_000;
 /// Standing in for the semantic/lexical disagreement in the confidence when there is no model:
 /// about the largest disagreement seen on development data, so lexical grades are never sure.
 const LEXICAL_DISAGREEMENT: f64 = 2.0;
+/// The most a words-only grade gives an off-topic answer that covers no key point.
+const LEXICAL_OFF_TOPIC_MAX: f64 = 1.0;
 /// Words alone miss paraphrases: a grade without the model is never more than this sure.
 const LEXICAL_MAX_CONFIDENCE: f64 = 0.5;
 /// Share of its own words a key point needs in the answer to count as covered without the model.
@@ -285,7 +287,14 @@ impl Grader {
         }
 
         let model_score = model.score(&f);
-        let raw = finalise(model_score, &flags);
+        let mut raw = finalise(model_score, &flags);
+        // Without the model, an answer that shares no words with the reference or question and
+        // covers no key point has no evidence of being right: the calibrated intercept alone
+        // (fitted on data where most answers are good) would otherwise give it about 3 of 5.
+        // The semantic model sees paraphrases, so this applies to words-only grades alone.
+        if method == Method::Lexical && covered.is_empty() && flags.contains(&Flag::OffTopic) {
+            raw = raw.min(LEXICAL_OFF_TOPIC_MAX);
+        }
         let disagreement = match method {
             Method::Semantic => (c.confidence.semantic_submodel.score(&f)
                 - c.confidence.lexical_submodel.score(&f))
@@ -511,6 +520,7 @@ mod tests {
         assert!(restated.flags.contains(&Flag::RestatesQuestion));
         let off = g.grade(&e, "Kubernetes scales pods horizontally.").unwrap();
         assert!(off.flags.contains(&Flag::OffTopic));
+        assert!(off.covered.is_empty() && off.score <= 1.0, "{}", off.score);
         let terse = g.grade(&e, "Kubernetes.").unwrap();
         assert!(!terse.flags.contains(&Flag::OffTopic));
         assert!(terse.flags.contains(&Flag::FarTooShort));

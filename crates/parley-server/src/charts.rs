@@ -234,3 +234,110 @@ mod tests {
         assert!(svg.contains("Grace: Databases not assessed, Security 25%"));
     }
 }
+
+/// One line of the readiness chart: a section's readiness (0–1) per day.
+pub struct Series {
+    pub label: String,
+    pub points: Vec<(i64, f64)>,
+}
+
+/// Readiness per section over time: one line per section, days along the bottom, 0–100% up
+/// the side, the "met" line at two thirds.
+pub fn readiness(title: &str, series: &[Series]) -> String {
+    let (left, top, width, height) = (50.0, 40.0, 520.0, 220.0);
+    let legend = 20.0 * series.len() as f64;
+    let total_h = top + height + 40.0 + legend;
+    let total_w = left + width + 30.0;
+    let days: Vec<i64> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.0))
+        .collect();
+    let (first, last) = (
+        days.iter().copied().min().unwrap_or(0),
+        days.iter().copied().max().unwrap_or(0),
+    );
+    let span = (last - first).max(1) as f64;
+    let x = |d: i64| left + width * ((d - first) as f64 / span);
+    let y = |v: f64| top + height * (1.0 - v.clamp(0.0, 1.0));
+    let desc = series
+        .iter()
+        .map(|s| {
+            format!(
+                "{}: {}",
+                s.label,
+                s.points.last().map_or("no data".into(), |p| pct(Some(p.1)))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {total_w} {total_h}\" width=\"{total_w}\" height=\"{total_h}\" role=\"img\" aria-labelledby=\"rt rd\" font-family=\"sans-serif\" font-size=\"12\">\
+         <title id=\"rt\">{}</title><desc id=\"rd\">Readiness now, {}</desc><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\
+         <text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">{}</text>",
+        esc(title),
+        esc(&desc),
+        esc(title)
+    );
+    for v in [0.0, 0.25, 0.5, 0.75, 1.0] {
+        let _ = write!(
+            svg,
+            "<line x1=\"{left}\" y1=\"{yy:.1}\" x2=\"{}\" y2=\"{yy:.1}\" stroke=\"#e3e6ee\"/><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{:.0}%</text>",
+            left + width,
+            left - 6.0,
+            y(v) + 4.0,
+            v * 100.0,
+            yy = y(v)
+        );
+    }
+    let _ = write!(
+        svg,
+        "<line x1=\"{left}\" y1=\"{m:.1}\" x2=\"{}\" y2=\"{m:.1}\" stroke=\"#1d2330\" stroke-dasharray=\"4 3\"/>",
+        left + width,
+        m = y(MET)
+    );
+    for (k, s) in series.iter().enumerate() {
+        let color = COLORS[k % COLORS.len()];
+        let path: Vec<String> = s
+            .points
+            .iter()
+            .map(|&(d, v)| format!("{:.1},{:.1}", x(d), y(v)))
+            .collect();
+        if path.len() == 1 {
+            let _ = write!(
+                svg,
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"{color}\"/>",
+                x(s.points[0].0),
+                y(s.points[0].1)
+            );
+        } else if !path.is_empty() {
+            let _ = write!(
+                svg,
+                "<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{}\"/>",
+                path.join(" ")
+            );
+        }
+        let ly = top + height + 40.0 + 20.0 * k as f64;
+        let _ = write!(
+            svg,
+            "<rect x=\"{left}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"{color}\"/><text x=\"{}\" y=\"{:.1}\">{}</text>",
+            ly - 10.0,
+            left + 18.0,
+            ly,
+            esc(&format!(
+                "{} ({})",
+                s.label,
+                s.points.last().map_or("no data".into(), |p| pct(Some(p.1)))
+            ))
+        );
+    }
+    let _ = write!(
+        svg,
+        "<text x=\"{left}\" y=\"{:.1}\">{}</text><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text></svg>",
+        top + height + 18.0,
+        parley_domain::time::date(first),
+        left + width,
+        top + height + 18.0,
+        parley_domain::time::date(last)
+    );
+    svg
+}

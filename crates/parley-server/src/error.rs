@@ -169,8 +169,44 @@ impl From<StoreError> for ApiError {
             StoreError::Kit(k) => kit_error(k),
             StoreError::Transition(t) => ApiError::Conflict(t.to_string()),
             StoreError::Stale { .. } => ApiError::Conflict(e.to_string()),
+            StoreError::Practice(p) => practice_error(p),
             StoreError::Open(_) => ApiError::Unavailable,
             StoreError::Database(sqlx_err) if is_unavailable(&sqlx_err) => ApiError::Unavailable,
+            other => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+/// A choice that can never work is invalid; a bank that cannot serve it (no question for a
+/// mock) is a conflict with the bank as it is.
+pub fn practice_error(p: parley_practice::PracticeError) -> ApiError {
+    use parley_practice::PracticeError as P;
+    match p {
+        P::BadRetention(_) | P::BadRating(_) | P::BadLength(_) => ApiError::Invalid(p.to_string()),
+        P::NothingToAsk(_) => ApiError::Conflict(p.to_string()),
+        P::Fsrs(m) => ApiError::Internal(anyhow::anyhow!("scheduler: {m}")),
+    }
+}
+
+impl From<parley_practice::PracticeError> for ApiError {
+    fn from(p: parley_practice::PracticeError) -> Self {
+        practice_error(p)
+    }
+}
+
+impl From<parley_practice::SettingsError> for ApiError {
+    fn from(e: parley_practice::SettingsError) -> Self {
+        match e {
+            parley_practice::SettingsError::Practice(p) => practice_error(p),
+            other => ApiError::Invalid(other.to_string()),
+        }
+    }
+}
+
+impl From<parley_bank::BankError> for ApiError {
+    fn from(e: parley_bank::BankError) -> Self {
+        match e {
+            parley_bank::BankError::Store(s) => s.into(),
             other => ApiError::Internal(other.into()),
         }
     }

@@ -15,6 +15,7 @@ pub mod metrics;
 mod notes;
 mod ops;
 mod pdf;
+mod practice;
 mod routes;
 pub mod secrets;
 pub mod settings;

@@ -2,7 +2,7 @@
 
 use crate::api::{
     account, assessments, bank, charts, grade, hiring, interviews, kits, members, notes, openapi,
-    privacy, questions, search,
+    practice, privacy, questions, search,
 };
 use crate::error::ApiError;
 use crate::ops;
@@ -113,6 +113,27 @@ pub fn router(state: AppState) -> Router {
         .route("/interviews/{id}/note.pdf", get(notes::note_pdf))
         .route("/interviews/{id}/profile.svg", get(charts::profile))
         .route("/roles/{id}/comparison.svg", get(charts::comparison))
+        .route(
+            "/practice/settings",
+            get(practice::get_settings).put(practice::put_settings),
+        )
+        .route("/practice/next", get(practice::next))
+        .route("/practice/answers", post(practice::answer))
+        .route("/practice/answers/{id}", get(practice::get_answer))
+        .route("/practice/answers/{id}/rating", post(practice::rate))
+        .route("/practice/progress", get(practice::progress))
+        .route("/practice/progress.svg", get(practice::progress_svg))
+        .route("/practice/deck.txt", get(practice::deck))
+        .route(
+            "/practice/mocks",
+            get(practice::mocks).post(practice::start_mock),
+        )
+        .route("/practice/mocks/{id}", get(practice::mock))
+        .route(
+            "/practice/mocks/{id}/answers/{question_id}",
+            put(practice::answer_mock),
+        )
+        .route("/practice/mocks/{id}/finish", post(practice::finish_mock))
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed);
 

@@ -31,7 +31,7 @@ pub struct GradeIn {
     pub answer: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CoveredOut {
     pub key_point: String,
     /// The sentence of the answer that covers it.

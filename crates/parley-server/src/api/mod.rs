@@ -13,6 +13,7 @@ pub mod kits;
 pub mod members;
 pub mod notes;
 pub mod openapi;
+pub mod practice;
 pub mod privacy;
 pub mod questions;
 pub mod search;

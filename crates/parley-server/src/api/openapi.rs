@@ -2,8 +2,8 @@
 //! it cannot drift from the code that serves it.
 
 use super::{
-    account, assessments, bank, charts, grade, hiring, interviews, kits, members, notes, privacy,
-    questions, search,
+    account, assessments, bank, charts, grade, hiring, interviews, kits, members, notes, practice,
+    privacy, questions, search,
 };
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Parley API", description = "The question bank, accounts, roles, candidates, interview kits and interviews of Parley."),
+    info(title = "Parley API", description = "The question bank, accounts, roles, candidates, interview kits, interviews and practice of Parley."),
     paths(
         questions::list, questions::create, questions::get, questions::update, questions::delete, questions::revisions,
         search::search, search::similar, grade::grade,
@@ -29,10 +29,14 @@ use utoipa::{Modify, OpenApi};
         assessments::get_assessment, assessments::submit, assessments::decide, notes::get_note,
         notes::save_note, notes::note_markdown, notes::share, notes::send, notes::note_html, notes::note_pdf,
         privacy::export, privacy::erase, charts::profile, charts::comparison,
+        practice::get_settings, practice::put_settings, practice::next, practice::answer,
+        practice::get_answer, practice::rate, practice::progress, practice::progress_svg,
+        practice::deck, practice::mocks, practice::start_mock, practice::mock,
+        practice::answer_mock, practice::finish_mock,
     ),
     components(schemas(ErrorBody, ErrorDetail, account::RoleName, search::SearchModeName)),
     modifiers(&Security),
-    tags((name = "questions", description = "The question bank"), (name = "account", description = "Signing in, your account and tokens"), (name = "members", description = "Members and invitations"), (name = "grading", description = "Grading written answers"), (name = "interviews", description = "Roles, candidates, interview kits and interviews"), (name = "assessment", description = "Scorecards, the assessment, the decision and the note for the candidate")),
+    tags((name = "questions", description = "The question bank"), (name = "account", description = "Signing in, your account and tokens"), (name = "members", description = "Members and invitations"), (name = "grading", description = "Grading written answers"), (name = "interviews", description = "Roles, candidates, interview kits and interviews"), (name = "assessment", description = "Scorecards, the assessment, the decision and the note for the candidate"), (name = "practice", description = "Practising: answers graded and scheduled by spaced repetition, progress, mock interviews")),
 )]
 pub struct ApiDoc;
 

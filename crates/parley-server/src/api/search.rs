@@ -198,8 +198,5 @@ pub async fn similar(
 }
 
 pub fn bank_error(e: parley_bank::BankError) -> ApiError {
-    match e {
-        parley_bank::BankError::Store(s) => s.into(),
-        other => ApiError::Internal(other.into()),
-    }
+    e.into()
 }

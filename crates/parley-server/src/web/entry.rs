@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 pub async fn home(State(state): State<AppState>, parts: Parts) -> WebResult {
     Ok(match authenticate(&parts, &state).await {
-        Ok(Some(a)) if a.role() == Role::Candidate => see_other("/account"),
+        Ok(Some(a)) if a.role() == Role::Candidate => see_other("/practice"),
         Ok(Some(_)) => see_other("/questions"),
         _ => see_other("/login"),
     })
@@ -40,6 +40,9 @@ pub struct SetupForm {
     name: String,
     email: String,
     password: String,
+    /// "on" when the starter bank should be loaded.
+    #[serde(default)]
+    starter: Option<String>,
 }
 
 fn setup_code_ok(state: &AppState, code: &str) -> bool {
@@ -116,6 +119,12 @@ pub async fn setup(
         .lock()
         .unwrap_or_else(|p| p.into_inner()) = None;
     tracing::info!(org = %org_name, "instance set up");
+    if f.starter.is_some() {
+        let loaded = parley_bank::starter::load(&state.store, user.org, "setup")
+            .await
+            .map_err(ApiError::from)?;
+        tracing::info!(added = loaded.report.added, "starter bank loaded");
+    }
     let done = auth::open_session(&state, user).await?;
     Ok(signed_in(&state, &done.session_id, "/questions"))
 }

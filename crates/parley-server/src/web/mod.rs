@@ -9,6 +9,7 @@ mod entry;
 mod hiring;
 mod import;
 mod interviews;
+mod practice;
 mod review;
 
 use crate::auth::{Auth, Via};
@@ -89,6 +90,21 @@ pub fn routes() -> Router<AppState> {
             get(assessment::note).post(assessment::note_post),
         )
         .route("/notes/{code}", get(assessment::public))
+        .route("/practice", get(practice::home))
+        .route("/practice/settings", post(practice::save_settings))
+        .route("/practice/next", get(practice::question))
+        .route("/practice/answers", post(practice::submit))
+        .route("/practice/answers/{id}", get(practice::answer))
+        .route("/practice/answers/{id}/rate", post(practice::rate))
+        .route("/practice/progress", get(practice::progress))
+        .route(
+            "/practice/mocks",
+            get(practice::mocks).post(practice::start_mock),
+        )
+        .route(
+            "/practice/mocks/{id}",
+            get(practice::mock).post(practice::save_mock),
+        )
 }
 
 async fn style() -> Response {
@@ -133,6 +149,7 @@ pub struct Frame {
     pub can_import: bool,
     pub can_manage: bool,
     pub can_interview: bool,
+    pub can_read_bank: bool,
     /// A one-line notice (after a save, say).
     pub notice: Option<String>,
 }
@@ -152,6 +169,7 @@ impl Frame {
             can_import: role.may(Action::ImportBank),
             can_manage: role.may(Action::ManageMembers),
             can_interview: role.may(Action::RunInterviews),
+            can_read_bank: role.may(Action::ReadBank),
             notice: None,
         }
     }
