@@ -39,6 +39,10 @@ enum Target {
     CompletedInterview,
     /// Decided, with a saved note.
     AssessedInterview,
+    /// A practice answer of the member trying (of the owner, without credentials).
+    PracticeAnswer,
+    /// A mock interview of the member trying (of the owner, without credentials).
+    Mock,
 }
 
 struct Row {
@@ -641,6 +645,147 @@ fn rows() -> Vec<Row> {
             [303, 303, 303, 403, 303],
         ),
         r(
+            Method::GET,
+            "/api/v1/practice/settings",
+            None,
+            Nothing,
+            [200, 200, 200, 200, 401],
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/practice/settings",
+            Some(json!({"new_per_day": 5})),
+            Nothing,
+            [200, 200, 200, 200, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/practice/next",
+            None,
+            Nothing,
+            [200, 200, 200, 200, 401],
+        ),
+        r(
+            Method::POST,
+            "/api/v1/practice/answers",
+            Some(json!({"question_id": "{practisable}", "answer": "An answer."})),
+            Nothing,
+            [201, 201, 201, 201, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/practice/answers/{id}",
+            None,
+            PracticeAnswer,
+            [200, 200, 200, 200, 401],
+        ),
+        r(
+            Method::POST,
+            "/api/v1/practice/answers/{id}/rating",
+            Some(json!({"rating": "good"})),
+            PracticeAnswer,
+            [200, 200, 200, 200, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/practice/progress",
+            None,
+            Nothing,
+            [200, 200, 200, 200, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/practice/progress.svg",
+            None,
+            Nothing,
+            [200, 200, 200, 200, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/practice/deck.txt",
+            None,
+            Nothing,
+            [200, 200, 200, 200, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/practice/mocks",
+            None,
+            Nothing,
+            [200, 200, 200, 200, 401],
+        ),
+        // The matrix's bank has no section a mock could draw from: refused for what it is.
+        r(
+            Method::POST,
+            "/api/v1/practice/mocks",
+            Some(json!({"length": 30})),
+            Nothing,
+            [409, 409, 409, 409, 401],
+        ),
+        r(
+            Method::GET,
+            "/api/v1/practice/mocks/{id}",
+            None,
+            Mock,
+            [200, 200, 200, 200, 401],
+        ),
+        r(
+            Method::POST,
+            "/api/v1/practice/mocks/{id}/finish",
+            None,
+            Mock,
+            [200, 200, 200, 200, 401],
+        ),
+        r(
+            Method::GET,
+            "/practice",
+            None,
+            Nothing,
+            [200, 200, 200, 200, 303],
+        ),
+        r(
+            Method::GET,
+            "/practice/next",
+            None,
+            Nothing,
+            [200, 200, 200, 200, 303],
+        ),
+        r(
+            Method::GET,
+            "/practice/progress",
+            None,
+            Nothing,
+            [200, 200, 200, 200, 303],
+        ),
+        r(
+            Method::GET,
+            "/practice/mocks",
+            None,
+            Nothing,
+            [200, 200, 200, 200, 303],
+        ),
+        r(
+            Method::GET,
+            "/practice/answers/{id}",
+            None,
+            PracticeAnswer,
+            [200, 200, 200, 200, 303],
+        ),
+        r(
+            Method::POST,
+            "/practice/answers/{id}/rate",
+            Some(json!({"csrf": "", "rating": "hard"})),
+            PracticeAnswer,
+            [303, 303, 303, 303, 303],
+        ),
+        r(
+            Method::GET,
+            "/practice/mocks/{id}",
+            None,
+            Mock,
+            [200, 200, 200, 200, 303],
+        ),
+        r(
             Method::PUT,
             "/api/v1/me/password",
             Some(json!({"current_password": "wrong password!", "new_password": "whatever long"})),
@@ -787,6 +932,69 @@ async fn question(app: &TestApp, org: &Org, n: &mut u32) -> String {
     q.id.to_string()
 }
 
+/// A question with a reference answer and key points.
+async fn practisable(app: &TestApp, org: &Org, n: &mut u32) -> String {
+    *n += 1;
+    let mut d = QuestionDraft::new(format!("Practisable question {n}?"));
+    d.reference_answer = Some("An index speeds up reads. It slows writes.".into());
+    d.key_points = vec![
+        "an index speeds up reads".into(),
+        "an index slows writes".into(),
+    ];
+    let q = app.store.create_question(org.id, d, "t").await.unwrap();
+    q.id.to_string()
+}
+
+/// A practice answer (or a mock interview) of `user`, waiting for its rating.
+async fn practice_target(
+    app: &TestApp,
+    org: &Org,
+    user: &User,
+    answer: bool,
+    n: &mut u32,
+) -> String {
+    let qid: parley_domain::QuestionId = practisable(app, org, n).await.parse().unwrap();
+    let now = parley_server::auth::now_ms();
+    if answer {
+        let a = app
+            .store
+            .add_practice_attempt(
+                org.id,
+                user.id,
+                &parley_store::NewAttempt {
+                    question: qid,
+                    section: None,
+                    question_text: "Practisable?",
+                    answer: "An answer.",
+                    grade: None,
+                    score: Some(2.0),
+                    suggested: Some(parley_practice::Rating::Hard),
+                    at: now,
+                },
+            )
+            .await
+            .unwrap();
+        return a.id.to_string();
+    }
+    let plan = parley_practice::mock::MockPlan {
+        title: "Practice".into(),
+        minutes: 10,
+        questions: vec![parley_practice::mock::MockQuestion {
+            question: qid,
+            text: "Practisable?".into(),
+            competency: "databases".into(),
+            competency_name: "Databases".into(),
+            minutes: 5,
+        }],
+    };
+    app.store
+        .create_mock(org.id, user.id, &plan, now)
+        .await
+        .unwrap()
+        .id
+        .to_string()
+}
+
 async fn token_of(app: &TestApp, user: &User) -> String {
     app.store
         .create_token(user.id, "victim", &hash_secret(&new_token()))
@@ -905,6 +1113,17 @@ async fn every_endpoint_role_and_organisation_cell_holds(db: Db) {
                         ),
                     )
                 }
+                Target::PracticeAnswer | Target::Mock => {
+                    let mine = match member {
+                        Some((u, _)) => u,
+                        None => &members[0].as_ref().unwrap().0,
+                    };
+                    let practice = row.target == Target::PracticeAnswer;
+                    (
+                        Some(practice_target(&app, &acme, mine, practice, &mut n).await),
+                        Some(practice_target(&app, &globex, &stranger, practice, &mut n).await),
+                    )
+                }
                 Target::Token => {
                     let own = match member {
                         Some((u, _)) => token_of(&app, u).await,
@@ -951,6 +1170,8 @@ async fn every_endpoint_role_and_organisation_cell_holds(db: Db) {
                                 *v = json!(id.clone().unwrap_or_default());
                             } else if v == "{other}" {
                                 *v = json!(question(&app, &acme, &mut n).await);
+                            } else if v == "{practisable}" {
+                                *v = json!(practisable(&app, &acme, &mut n).await);
                             } else if v == "{candidate}" {
                                 *v = json!(candidate(&app, &acme).await.1.to_string());
                             }

@@ -161,7 +161,7 @@ pub async fn login(
     match auth::login(&state, &f.email, &f.password).await {
         Ok(done) => {
             let to = if done.user.role == Role::Candidate {
-                "/account"
+                "/practice"
             } else {
                 "/questions"
             };
@@ -262,7 +262,7 @@ pub async fn join(
             // one in another organisation.
             let done = auth::open_session(&state, user.clone()).await?;
             let to = if user.role == Role::Candidate {
-                "/account"
+                "/practice"
             } else {
                 "/questions"
             };
