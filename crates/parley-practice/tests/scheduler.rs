@@ -115,7 +115,7 @@ fn simulate(interview: Option<i64>, days: i64) -> Vec<(bool, Vec<i64>, Card)> {
     let n = 40;
     let mut cards: Vec<Option<Card>> = vec![None; n];
     let mut reviews: Vec<Vec<i64>> = vec![Vec::new(); n];
-    let weak = |i: usize| i % 3 == 0;
+    let weak = |i: usize| i.is_multiple_of(3);
     for day in 0..days {
         // Two sittings a day, morning and evening.
         for sitting in [8, 20] {

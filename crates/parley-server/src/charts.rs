@@ -187,54 +187,6 @@ fn short(s: &str, max: usize) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_profile_draws_a_bar_per_competency_and_escapes_labels() {
-        let svg = profile(
-            "Ada <script>",
-            &[
-                Bar {
-                    label: "Databases".into(),
-                    required: true,
-                    score: Some(0.75),
-                },
-                Bar {
-                    label: "Security & auth".into(),
-                    required: false,
-                    score: None,
-                },
-            ],
-        );
-        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        assert!(svg.contains("Ada &lt;script&gt;") && !svg.contains("<script>"));
-        assert!(svg.contains("Security &amp; auth"));
-        assert!(svg.contains("width=\"270.0\""), "75% of 360");
-        assert!(svg.contains("Databases: 75%; Security &amp; auth: not assessed"));
-    }
-
-    #[test]
-    fn the_comparison_groups_candidates_per_competency() {
-        let svg = comparison(
-            "Backend",
-            &["Databases".into(), "Security".into()],
-            &[
-                ("Ada".into(), vec![Some(1.0), Some(0.5)]),
-                ("Grace".into(), vec![None, Some(0.25)]),
-            ],
-        );
-        assert_eq!(
-            svg.matches("<rect x=").count(),
-            3 + 2,
-            "three bars, two legend keys"
-        );
-        assert!(svg.contains("Ada: Databases 100%, Security 50%"));
-        assert!(svg.contains("Grace: Databases not assessed, Security 25%"));
-    }
-}
-
 /// One line of the readiness chart: a section's readiness (0–1) per day.
 pub struct Series {
     pub label: String,
@@ -340,4 +292,52 @@ pub fn readiness(title: &str, series: &[Series]) -> String {
         parley_domain::time::date(last)
     );
     svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_profile_draws_a_bar_per_competency_and_escapes_labels() {
+        let svg = profile(
+            "Ada <script>",
+            &[
+                Bar {
+                    label: "Databases".into(),
+                    required: true,
+                    score: Some(0.75),
+                },
+                Bar {
+                    label: "Security & auth".into(),
+                    required: false,
+                    score: None,
+                },
+            ],
+        );
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("Ada &lt;script&gt;") && !svg.contains("<script>"));
+        assert!(svg.contains("Security &amp; auth"));
+        assert!(svg.contains("width=\"270.0\""), "75% of 360");
+        assert!(svg.contains("Databases: 75%; Security &amp; auth: not assessed"));
+    }
+
+    #[test]
+    fn the_comparison_groups_candidates_per_competency() {
+        let svg = comparison(
+            "Backend",
+            &["Databases".into(), "Security".into()],
+            &[
+                ("Ada".into(), vec![Some(1.0), Some(0.5)]),
+                ("Grace".into(), vec![None, Some(0.25)]),
+            ],
+        );
+        assert_eq!(
+            svg.matches("<rect x=").count(),
+            3 + 2,
+            "three bars, two legend keys"
+        );
+        assert!(svg.contains("Ada: Databases 100%, Security 50%"));
+        assert!(svg.contains("Grace: Databases not assessed, Security 25%"));
+    }
 }
