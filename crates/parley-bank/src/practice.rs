@@ -102,12 +102,16 @@ pub fn practisable(q: &Question) -> bool {
 }
 
 /// The questions that may be practised under `settings`, in bank order. A translation is left
-/// out when its original is practised too: they are one question in two languages.
+/// out when its original is practised too: they are one question in two languages. At junior
+/// level system-design questions are left out (a kit for a junior role plays them down too).
 pub fn eligible(questions: &[Question], settings: &Settings, sections: &[String]) -> Vec<Eligible> {
     let taxonomy = Taxonomy::builtin();
     let kept: Vec<(&Question, Option<String>)> = questions
         .iter()
         .filter(|q| practisable(q))
+        .filter(|q| {
+            settings.level != Some(Level::Junior) || q.draft.kind != QuestionKind::SystemDesign
+        })
         .filter(|q| {
             settings
                 .language

@@ -294,6 +294,42 @@ pub fn readiness(title: &str, series: &[Series]) -> String {
     svg
 }
 
+/// The key points missed most, as horizontal bars of how often each was missed.
+pub fn missed(title: &str, items: &[(String, usize)]) -> String {
+    let (left, width, row) = (330.0, 220.0, 24.0);
+    let height = 40.0 + row * items.len() as f64 + 10.0;
+    let total = left + width + 50.0;
+    let most = items.iter().map(|i| i.1).max().unwrap_or(1).max(1) as f64;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {total} {height}\" width=\"{total}\" height=\"{height}\" role=\"img\" aria-labelledby=\"mt md\" font-family=\"sans-serif\" font-size=\"12\">\
+         <title id=\"mt\">{}</title><desc id=\"md\">{}</desc><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\
+         <text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">{}</text>",
+        esc(title),
+        esc(&items
+            .iter()
+            .map(|(k, n)| format!("{k}: {n}"))
+            .collect::<Vec<_>>()
+            .join("; ")),
+        esc(title)
+    );
+    for (k, (label, n)) in items.iter().enumerate() {
+        let y = 36.0 + row * k as f64;
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text><rect x=\"{left}\" y=\"{:.1}\" width=\"{:.1}\" height=\"14\" fill=\"#b3261e\"/><text x=\"{:.1}\" y=\"{:.1}\">{n}×</text>",
+            left - 8.0,
+            y + 11.0,
+            esc(&short(label, 48)),
+            y,
+            width * (*n as f64 / most),
+            left + width * (*n as f64 / most) + 6.0,
+            y + 11.0
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,6 +32,8 @@ async fn story(app: &TestApp, c: &Client) -> Result<(), String> {
     fill(c, "input[name=name]", "Ann Owner").await;
     fill(c, "input[name=email]", "ann@acme.test").await;
     fill(c, "input[name=password]", "a long owner password").await;
+    // This story starts from an empty bank (the practice story takes the starter bank).
+    click(c, "input[name=starter]").await;
     click(c, "main form button[type=submit]").await;
     wait_h1(c, "All questions").await;
     assert!(text(c, ".who").await.contains("Ann Owner"));

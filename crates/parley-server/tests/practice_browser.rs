@@ -1,4 +1,6 @@
-//! Practice in real Chromium, as a candidate: choose what to practise, answer three questions
+//! Practice in real Chromium: the owner's first-run setup loads the starter bank; a candidate
+//! signs up through the organisation's sign-up link (refused until the organisation opens it),
+//! chooses what to practise, answer three questions
 //! one at a time (a good answer, an unrelated one, the reference itself), see each graded with
 //! the key points covered and missed and rate it; the progress page with its chart and the
 //! most-missed key points; then a mock interview through to its report.
@@ -7,9 +9,8 @@ mod support;
 
 use fantoccini::{Client, Locator};
 use parley_domain::{OrgId, Role};
-use parley_store::User;
 use support::chromium::{browser, click, fill, text, wait_h1, wait_text};
-use support::{Db, PASSWORD, TestApp};
+use support::{Db, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_candidate_practises_checks_progress_and_takes_a_mock_interview() {
@@ -27,14 +28,6 @@ async fn goto(c: &Client, url: &str) {
     c.goto(url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
 }
 
-async fn sign_in(app: &TestApp, c: &Client, who: &User) {
-    goto(c, &format!("{}/login", app.base)).await;
-    fill(c, "input[name=email]", who.email.as_str()).await;
-    fill(c, "input[name=password]", PASSWORD).await;
-    click(c, "main form button[type=submit]").await;
-    wait_h1(c, "Practice").await;
-}
-
 /// The bank question whose text is on the page.
 async fn question_on_page(app: &TestApp, org: OrgId, c: &Client) -> parley_domain::Question {
     let shown = text(c, "#question-text").await;
@@ -48,12 +41,51 @@ async fn question_on_page(app: &TestApp, org: OrgId, c: &Client) -> parley_domai
 }
 
 async fn story(app: &TestApp, c: &Client) -> Result<(), String> {
-    let org = app.org("acme").await;
-    parley_bank::starter::load(&app.store, org.id, "test")
+    // First-run setup with the starter bank (the box is checked by default), then sign out.
+    goto(c, app.setup_link.as_ref().unwrap()).await;
+    fill(c, "input[name=org_name]", "Acme Hiring").await;
+    fill(c, "input[name=name]", "Ann Owner").await;
+    fill(c, "input[name=email]", "ann@acme.test").await;
+    fill(c, "input[name=password]", "a long owner password").await;
+    assert!(
+        c.find(Locator::Css("input[name=starter]:checked"))
+            .await
+            .is_ok(),
+        "the starter bank is offered"
+    );
+    click(c, "main form button[type=submit]").await;
+    wait_h1(c, "All questions").await;
+    let org = app.store.org_by_slug("default").await.unwrap().unwrap();
+    let bank = app.store.all_questions(org).await.unwrap();
+    assert!(
+        bank.len() >= 150,
+        "the starter bank was loaded: {}",
+        bank.len()
+    );
+    click(c, ".signout button").await;
+    wait_h1(c, "Sign in").await;
+
+    // A closed sign-up link does not exist; once the organisation opens it, a candidate signs up
+    // and lands on the practice page.
+    goto(c, &format!("{}/signup/default", app.base)).await;
+    wait_h1(c, "Not Found").await;
+    let mut settings = app.store.org_settings(org).await.unwrap();
+    settings.candidate_signup = true;
+    app.store.save_org_settings(org, &settings).await.unwrap();
+    goto(c, &format!("{}/signup/default", app.base)).await;
+    wait_h1(c, "Practise with Acme Hiring").await;
+    fill(c, "input[name=email]", "cat@example.com").await;
+    fill(c, "input[name=name]", "Cat").await;
+    fill(c, "input[name=password]", "a long enough password").await;
+    click(c, "main form button[type=submit]").await;
+    wait_h1(c, "Practice").await;
+    let (cat, _) = app
+        .store
+        .users_by_email(&parley_domain::Email::parse("cat@example.com").unwrap())
         .await
-        .unwrap();
-    let (cat, _) = app.member(&org, Role::Candidate).await;
-    sign_in(app, c, &cat).await;
+        .unwrap()
+        .remove(0);
+    assert_eq!((cat.org, cat.role), (org, Role::Candidate));
 
     // What to practise: Databases, in English, three new questions a day.
     click(c, "input[name=section][value=databases]").await;
@@ -70,7 +102,7 @@ async fn story(app: &TestApp, c: &Client) -> Result<(), String> {
     // Question 1: an answer made of two of its key points.
     click(c, "a[href='/practice/next']").await;
     wait_text(c, "#question-text", |t| !t.is_empty()).await;
-    let q1 = question_on_page(app, org.id, c).await;
+    let q1 = question_on_page(app, org, c).await;
     assert_eq!(q1.draft.section.as_deref(), Some("databases"));
     let answer = format!("{}. {}.", q1.draft.key_points[0], q1.draft.key_points[1]);
     fill(c, "#answer", &answer).await;
@@ -86,7 +118,7 @@ async fn story(app: &TestApp, c: &Client) -> Result<(), String> {
 
     // Question 2: unrelated words; nothing covered, rated "again".
     wait_text(c, "#question-text", |t| t != q1.draft.text).await;
-    let q2 = question_on_page(app, org.id, c).await;
+    let q2 = question_on_page(app, org, c).await;
     fill(
         c,
         "#answer",
@@ -110,7 +142,7 @@ async fn story(app: &TestApp, c: &Client) -> Result<(), String> {
         t != q2.draft.text && t != q1.draft.text
     })
     .await;
-    let q3 = question_on_page(app, org.id, c).await;
+    let q3 = question_on_page(app, org, c).await;
     fill(c, "#answer", q3.draft.reference_answer.as_deref().unwrap()).await;
     click(c, "#grade").await;
     let score = wait_text(c, "#score", |t| t.starts_with("Score:")).await;
@@ -158,7 +190,7 @@ async fn story(app: &TestApp, c: &Client) -> Result<(), String> {
     let qid = name.trim_start_matches("answer:");
     let q = app
         .store
-        .get_question(org.id, qid.parse().unwrap())
+        .get_question(org, qid.parse().unwrap())
         .await
         .unwrap();
     assert!(

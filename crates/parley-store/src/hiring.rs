@@ -22,6 +22,10 @@ pub struct OrgSettings {
     /// Candidates with nothing new for this many months are erased automatically.
     #[serde(default)]
     pub retention_months: Option<u32>,
+    /// Anyone with the link `/signup/<organisation>` may create a candidate account to
+    /// practise.
+    #[serde(default)]
+    pub candidate_signup: bool,
 }
 
 impl Default for OrgSettings {
@@ -34,6 +38,7 @@ impl Default for OrgSettings {
             scale: Scale::default(),
             interview_visibility: Visibility::default(),
             retention_months: None,
+            candidate_signup: false,
         }
     }
 }

@@ -117,16 +117,151 @@ fn practising_two_questions_in_a_terminal() {
         assert_eq!(cards.len(), 2);
         store.close().await;
     });
+}
 
-    // The same bank as an Anki deck: headers, one note per practisable question.
+/// The Python of the project's tools venv when it has Anki's own library (`./dev test`
+/// installs it); `None` (the test skips) otherwise, unless PARLEY_REQUIRE_ANKI=1.
+fn anki_python() -> Option<std::path::PathBuf> {
+    let venv = std::env::var("PARLEY_TOOLS_VENV")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/tools-venv")
+        });
+    let python = venv.join("bin/python");
+    let ok = Command::new(&python)
+        .args(["-c", "import anki.collection"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            std::env::var("PARLEY_REQUIRE_ANKI").as_deref() != Ok("1"),
+            "PARLEY_REQUIRE_ANKI=1 but the anki package is not installed in {}",
+            venv.display()
+        );
+        eprintln!("skipped: the anki package is not installed (./dev test installs it)");
+        return None;
+    }
+    Some(python)
+}
+
+#[test]
+fn the_starter_bank_exports_complete_and_anki_imports_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("p.db").display());
+    parley(&db, dir.path(), &["bank", "starter"], b"");
+    let export: serde_json::Value = serde_json::from_str(&parley(
+        &db,
+        dir.path(),
+        &["export", "--format", "json"],
+        b"",
+    ))
+    .unwrap();
+    let qs = export["questions"].as_array().unwrap();
+    let by_id: std::collections::HashMap<&str, &serde_json::Value> =
+        qs.iter().map(|q| (q["id"].as_str().unwrap(), q)).collect();
+    let main: Vec<&serde_json::Value> = qs
+        .iter()
+        .filter(|q| q["follow_up_of"].is_null() && q["translation_of"].is_null())
+        .collect();
+    assert!(main.len() >= 120, "{} questions", main.len());
+    let sections: std::collections::HashSet<&str> = main
+        .iter()
+        .map(|q| q["section"].as_str().unwrap())
+        .collect();
+    assert!(sections.len() >= 12, "{sections:?}");
+    for q in &main {
+        assert!(
+            q["reference_answer"]
+                .as_str()
+                .is_some_and(|a| a.len() > 100),
+            "{q}"
+        );
+        assert!(q["key_points"].as_array().unwrap().len() >= 3, "{q}");
+        assert!(!q["look_for"].as_array().unwrap().is_empty(), "{q}");
+        assert!(!q["red_flags"].as_array().unwrap().is_empty(), "{q}");
+        assert!(
+            q["sources"][0]["file"]
+                .as_str()
+                .unwrap()
+                .starts_with("parley-starter/")
+        );
+        let id = q["id"].as_str().unwrap();
+        assert!(
+            qs.iter().any(|f| f["follow_up_of"] == id),
+            "{id} has no follow-up"
+        );
+    }
+    let polish: Vec<&serde_json::Value> = qs
+        .iter()
+        .filter(|q| q["language"] == "pl" && !q["translation_of"].is_null())
+        .collect();
+    assert!(polish.len() >= 30, "{} Polish", polish.len());
+    for p in &polish {
+        let original = by_id[p["translation_of"].as_str().unwrap()];
+        assert_eq!(original["language"], "en");
+        assert_eq!(original["section"], p["section"]);
+    }
+
+    // The same bank as an Anki deck, read by Anki's own importer when it is installed.
     let deck = parley(&db, dir.path(), &["export", "--format", "anki"], b"");
     assert!(deck.starts_with("#separator:tab\n#html:true\n"));
-    let notes: Vec<&str> = deck
+    let notes = deck
         .lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter(|l| !l.is_empty())
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .count();
+    assert_eq!(
+        notes,
+        main.len() + polish.len(),
+        "one note per question, follow-ups on the backs"
+    );
+    let Some(python) = anki_python() else {
+        return;
+    };
+    let file = dir.path().join("deck.txt");
+    std::fs::write(&file, &deck).unwrap();
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/anki_import.py");
+    let out = Command::new(python)
+        .arg(script)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let anki: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(anki["new"], notes);
+    assert_eq!(anki["cards"], notes);
+    assert!(anki["decks"].as_array().unwrap().contains(&"Parley".into()));
+    let fronts: Vec<&str> = anki["fronts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
         .collect();
-    assert!(notes.len() >= 150, "{} notes", notes.len());
-    assert!(notes.iter().all(|n| n.split('\t').count() == 4));
-    assert!(notes.iter().any(|n| n.contains("parley::lang::pl")));
+    assert!(
+        fronts.contains(&main[0]["text"].as_str().unwrap()),
+        "{:?}",
+        &fronts[..3]
+    );
+    assert!(
+        anki["backs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|b| b.as_str().unwrap().contains("<b>Key points</b>"))
+    );
+    let tags = anki["tags"].as_array().unwrap();
+    assert!(
+        tags.iter()
+            .all(|t| t.as_array().unwrap().contains(&"parley".into()))
+    );
+    assert!(
+        tags.iter()
+            .any(|t| t.as_array().unwrap().contains(&"parley::lang::pl".into()))
+    );
+    assert_eq!(anki["second_new"], 0, "a second import adds no note");
+    assert_eq!(anki["notes_after_second"], notes);
 }

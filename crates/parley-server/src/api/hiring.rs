@@ -466,6 +466,10 @@ pub struct SettingsBody {
     /// them until erased by hand.
     #[schema(minimum = 1, maximum = 120)]
     pub retention_months: Option<u32>,
+    /// Anyone with the link /signup/<organisation> may create a candidate account to practise
+    /// (and so read the questions they practise, reference answers included).
+    #[serde(default)]
+    pub candidate_signup: bool,
 }
 
 /// Your organisation's interview settings.
@@ -485,6 +489,7 @@ pub async fn settings(
         scale: s.scale.0,
         interview_visibility: s.interview_visibility.into(),
         retention_months: s.retention_months,
+        candidate_signup: s.candidate_signup,
     }))
 }
 
@@ -507,6 +512,7 @@ pub async fn save_settings(
         scale: settings.scale.0,
         interview_visibility: settings.interview_visibility.into(),
         retention_months: settings.retention_months,
+        candidate_signup: settings.candidate_signup,
     }))
 }
 
@@ -542,5 +548,6 @@ pub fn checked_settings(input: SettingsBody) -> Result<OrgSettings, ApiError> {
             }
             m => m,
         },
+        candidate_signup: input.candidate_signup,
     })
 }

@@ -280,3 +280,102 @@ pub async fn join(
         Err(e) => Err(e.into()),
     }
 }
+
+#[derive(Template)]
+#[template(path = "signup.html")]
+struct SignupPage {
+    slug: String,
+    org_name: String,
+    email: String,
+    name: String,
+    error: Option<String>,
+}
+
+/// The organisation whose sign-up link this is, when it lets candidates sign up; otherwise
+/// the link does not exist.
+async fn signup_org(state: &AppState, slug: &str) -> Result<parley_store::Org, WebError> {
+    let id = state
+        .store
+        .org_by_slug(slug)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if !state.store.org_settings(id).await?.candidate_signup {
+        return Err(ApiError::NotFound.into());
+    }
+    Ok(state.store.org(id).await?)
+}
+
+pub async fn signup_form(State(state): State<AppState>, Path(slug): Path<String>) -> WebResult {
+    let org = signup_org(&state, &slug).await?;
+    Ok(page(
+        StatusCode::OK,
+        &SignupPage {
+            slug: org.slug,
+            org_name: org.name,
+            email: String::new(),
+            name: String::new(),
+            error: None,
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct SignupForm {
+    email: String,
+    name: String,
+    password: String,
+}
+
+/// Creates a candidate account and signs it in. Attempts are counted per address like logins,
+/// so one address cannot be tried over and over.
+pub async fn signup(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    WebForm(f): WebForm<SignupForm>,
+) -> WebResult {
+    auth::refuse_cross_site(&headers, &state.settings.base_url())?;
+    let org = signup_org(&state, &slug).await?;
+    let again = |error: String, status: StatusCode| {
+        page(
+            status,
+            &SignupPage {
+                slug: org.slug.clone(),
+                org_name: org.name.clone(),
+                email: f.email.clone(),
+                name: f.name.clone(),
+                error: Some(error),
+            },
+        )
+    };
+    let checked = (|| {
+        Ok::<_, parley_domain::AccountError>((
+            Email::parse(&f.email)?,
+            parse_name(&f.name)?,
+            NewPassword::parse(&f.password)?,
+        ))
+    })();
+    let (email, name, password) = match checked {
+        Ok(v) => v,
+        Err(e) => return Ok(again(e.to_string(), StatusCode::UNPROCESSABLE_ENTITY)),
+    };
+    auth::begin_attempt(&state, &format!("signup {} {}", org.id, email.as_str())).await?;
+    let password_hash = auth::hash_bounded(&state, password).await?;
+    let new = NewUser {
+        email,
+        name,
+        role: Role::Candidate,
+        password_hash,
+    };
+    match state.store.create_user(org.id, &new).await {
+        Ok(user) => {
+            tracing::info!(org = %org.slug, "candidate signed up");
+            let done = auth::open_session(&state, user).await?;
+            Ok(signed_in(&state, &done.session_id, "/practice"))
+        }
+        Err(parley_store::StoreError::Refused(m)) => {
+            Ok(again(format!("{m}: sign in instead"), StatusCode::CONFLICT))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

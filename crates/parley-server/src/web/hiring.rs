@@ -42,6 +42,8 @@ struct RolesPage {
     levels: Vec<&'static str>,
     settings: OrgSettings,
     scale: String,
+    /// For the sign-up link.
+    org_slug: String,
     error: Option<String>,
 }
 
@@ -109,6 +111,7 @@ async fn roles_page(
             levels: Level::ALL.iter().map(|l| l.as_str()).collect(),
             scale: settings.scale.0.join("\n"),
             settings,
+            org_slug: state.store.org(auth.org()).await?.slug,
             error,
         },
     ))
@@ -220,6 +223,7 @@ pub async fn save_settings(
             _ => crate::api::assessments::VisibilityName::UntilSubmitted,
         },
         retention_months: field(&f, "retention_months").trim().parse().ok(),
+        candidate_signup: field(&f, "candidate_signup") == "on",
     };
     match checked_settings(input) {
         Ok(s) => {

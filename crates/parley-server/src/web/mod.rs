@@ -34,6 +34,10 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(entry::login_form).post(entry::login))
         .route("/logout", post(entry::logout))
         .route("/join/{code}", get(entry::join_form).post(entry::join))
+        .route(
+            "/signup/{slug}",
+            get(entry::signup_form).post(entry::signup),
+        )
         .route("/questions", get(bank::index))
         .route("/questions/new", get(bank::new_form).post(bank::create))
         .route("/questions/{id}", get(bank::show))

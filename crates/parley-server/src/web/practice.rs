@@ -262,18 +262,26 @@ struct ProgressPage {
     frame: Frame,
     p: ProgressOut,
     chart: String,
+    missed_chart: String,
 }
 
 pub async fn progress(State(state): State<AppState>, Member(auth): Member) -> WebResult {
     auth.require(Action::Practise, "practise")?;
     let p = views::progress(&state, &auth).await?;
     let chart = views::progress_svg(&p);
+    let missed: Vec<(String, usize)> = p
+        .most_missed
+        .iter()
+        .map(|m| (m.key_point.clone(), m.times))
+        .collect();
+    let missed_chart = crate::charts::missed("Key points missed most", &missed);
     Ok(page(
         StatusCode::OK,
         &ProgressPage {
             frame: Frame::of(&auth),
             p,
             chart,
+            missed_chart,
         },
     ))
 }
