@@ -169,6 +169,25 @@ pub fn day_start(now: i64) -> i64 {
     now.div_euclid(DAY_MS) * DAY_MS
 }
 
+/// The interview day for the scheduler: the settings' date until that day is over, then none
+/// (after the interview the mode would only make every weak card due at once).
+pub fn interview_at(settings: &Settings, now: i64) -> Option<i64> {
+    settings.interview_ms().filter(|&day| now < day + DAY_MS)
+}
+
+/// An unrated answer keeps its question out of the queue this long (its page is waiting for
+/// the rating); an answer left unrated longer no longer hides the question.
+pub const PENDING_MS: i64 = 30 * 60 * 1000;
+
+/// The section as stored for progress: the taxonomy id when the question's section is one.
+pub fn section_key(section: Option<&str>) -> Option<String> {
+    section.map(|s| {
+        Taxonomy::builtin()
+            .lookup(s)
+            .map_or(s.to_string(), |t| t.id.clone())
+    })
+}
+
 /// One person's practice in one organisation.
 pub struct Practice<'a> {
     pub store: &'a Store,
@@ -207,11 +226,9 @@ impl Practice<'_> {
             .await?;
         let pending: HashSet<QuestionId> = self
             .store
-            .practice_attempts(self.org, self.user, false)
+            .practice_pending(self.org, self.user, now - PENDING_MS)
             .await?
             .into_iter()
-            .filter(|a| a.rating.is_none() && a.mock.is_none())
-            .map(|a| a.question)
             .collect();
         let scheduler = Scheduler::new(settings.retention).map_err(StoreError::from)?;
         let input = QueueInput {
@@ -220,7 +237,7 @@ impl Practice<'_> {
             cards: &cards,
             new_today,
             new_per_day: settings.new_per_day,
-            interview_ms: settings.interview_ms(),
+            interview_ms: interview_at(settings, now),
             skip: &pending,
         };
         let counts = queue::counts(&input, &scheduler);
@@ -262,7 +279,7 @@ impl Practice<'_> {
                 self.user,
                 &NewAttempt {
                     question: q.id,
-                    section: q.draft.section.as_deref(),
+                    section: section_key(q.draft.section.as_deref()).as_deref(),
                     question_text: &q.draft.text,
                     answer,
                     grade: Some(stored_grade(grade)),
@@ -291,17 +308,23 @@ impl Practice<'_> {
         Ok((attempt, grade, q))
     }
 
-    /// When each rating would bring the question back.
+    /// When each rating of an answer graded `score` would bring the question back.
     pub async fn previews(
         &self,
         settings: &Settings,
         question: QuestionId,
+        score: Option<f64>,
         now: i64,
     ) -> Result<Vec<Preview>, BankError> {
         let cards = self.store.practice_cards(self.org, self.user).await?;
         let scheduler = Scheduler::new(settings.retention).map_err(StoreError::from)?;
         Ok(scheduler
-            .preview(cards.get(&question), now, settings.interview_ms())
+            .preview(
+                cards.get(&question),
+                score,
+                now,
+                interview_at(settings, now),
+            )
             .map_err(StoreError::from)?)
     }
 
@@ -314,7 +337,7 @@ impl Practice<'_> {
         now: i64,
     ) -> Result<(StoredAttempt, Card), BankError> {
         let scheduler = Scheduler::new(settings.retention).map_err(StoreError::from)?;
-        let interview = settings.interview_ms();
+        let interview = interview_at(settings, now);
         Ok(self
             .store
             .rate_practice_attempt(self.org, self.user, attempt, rating, now, |card, a| {
@@ -336,7 +359,20 @@ impl Practice<'_> {
             None => role_from_sections(settings)?,
         };
         let questions = self.store.all_questions(self.org).await?;
-        let pool: Vec<PoolQuestion> = pool_of(questions.into_iter().filter(practisable).collect());
+        // The planner matches competencies to sections itself; the settings choose language,
+        // level and one language of a translated question.
+        let keep: HashSet<QuestionId> = eligible(&questions, settings, &[])
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        let pool: Vec<PoolQuestion> = pool_of(
+            questions
+                .into_iter()
+                .filter(|q| {
+                    keep.contains(&q.id) || q.follow_up_of.is_some_and(|p| keep.contains(&p))
+                })
+                .collect(),
+        );
         let asked: HashSet<QuestionId> = self
             .store
             .mocks_of(self.org, self.user)
@@ -365,12 +401,22 @@ impl Practice<'_> {
 
     /// What one question of a mock is graded against: the bank question when it still
     /// exists, else its text alone (the grade then says there is nothing to grade against).
+    /// Refused before any grading when the mock no longer takes answers.
     pub async fn mock_exercise(
         &self,
         mock: MockId,
         question: QuestionId,
+        now: i64,
     ) -> Result<(Mock, Exercise), BankError> {
         let m = self.store.mock(self.org, self.user, mock).await?;
+        if !m.open_at(now) {
+            return Err(StoreError::Refused(if m.finished_at.is_some() {
+                "this mock interview is finished".into()
+            } else {
+                "time is up for this mock interview: finish it to see the report".into()
+            })
+            .into());
+        }
         let Some(item) = m.plan.questions.iter().find(|q| q.question == question) else {
             return Err(StoreError::Missing("question in this mock interview").into());
         };
@@ -424,14 +470,15 @@ impl Practice<'_> {
         answer: &str,
         now: i64,
     ) -> Result<Mock, BankError> {
-        let (m, ex) = self.mock_exercise(mock, question).await?;
+        let (m, ex) = self.mock_exercise(mock, question, now).await?;
         let grade = grader.grade(&ex, answer).ok();
         self.record_mock(&m, question, answer, grade.as_ref(), now)
             .await
     }
 
-    /// Finishes a mock: the report, and each answer rated as its grade suggests (unanswered
-    /// questions count as "again").
+    /// Finishes a mock: the report (an unanswered question scores 0 there), and each answer
+    /// rated as its grade suggests; an unanswered question says nothing about recall, so its
+    /// card is left alone.
     pub async fn finish_mock(
         &self,
         settings: &Settings,
@@ -439,7 +486,7 @@ impl Practice<'_> {
         now: i64,
     ) -> Result<Mock, BankError> {
         let scheduler = Scheduler::new(settings.retention).map_err(StoreError::from)?;
-        let interview = settings.interview_ms();
+        let interview = interview_at(settings, now);
         Ok(self
             .store
             .finish_mock(self.org, self.user, mock, now, |m, cards| {

@@ -215,6 +215,36 @@ async fn story(url: &str) {
     let cards = store.practice_cards(acme.id, cat.id).await.unwrap();
     assert!(cards.contains_key(&q0.question));
 
+    // An answer left unrated hides its question only while its page waits for the rating.
+    let plain = Settings::default();
+    let (q, _) = dan_p.next(&plain, t0).await.unwrap().question.unwrap();
+    dan_p.answer(&grader, q.id, "Something.", t0).await.unwrap();
+    let (soon, _) = dan_p
+        .next(&plain, t0 + 60_000)
+        .await
+        .unwrap()
+        .question
+        .unwrap();
+    assert_ne!(soon.id, q.id);
+    let (later, _) = dan_p
+        .next(&plain, t0 + parley_bank::practice::PENDING_MS + 1)
+        .await
+        .unwrap()
+        .question
+        .unwrap();
+    assert_eq!(
+        later.id, q.id,
+        "an abandoned answer does not hide its question for ever"
+    );
+    // Mock answers do not use up the day's new questions.
+    assert_eq!(
+        store
+            .practice_new_since(acme.id, cat.id, t0 - 1)
+            .await
+            .unwrap(),
+        3
+    );
+
     // Removing the member removes their practice.
     store.remove_user(acme.id, dan.id).await.unwrap();
     store.remove_user(acme.id, cat.id).await.unwrap();

@@ -207,17 +207,18 @@ impl Scheduler {
         Ok(next)
     }
 
-    /// When each rating would bring the card back.
+    /// When each rating of an answer graded `score` would bring the card back.
     pub fn preview(
         &self,
         card: Option<&Card>,
+        score: Option<f64>,
         now_ms: i64,
         interview_ms: Option<i64>,
     ) -> Result<Vec<Preview>, PracticeError> {
         Rating::ALL
             .into_iter()
             .map(|rating| {
-                self.review(card, rating, None, now_ms, interview_ms)
+                self.review(card, rating, score, now_ms, interview_ms)
                     .map(|c| Preview {
                         rating,
                         due_ms: c.due_ms,

@@ -89,10 +89,11 @@ impl Settings {
             let d = d.trim();
             if d.is_empty() {
                 self.interview_date = None;
-            } else if parley_domain::time::parse_date(d).is_none() {
-                return Err(SettingsError::BadDate(d.chars().take(40).collect()));
             } else {
-                self.interview_date = Some(d.to_string());
+                // Kept as the date input shows it (2026-1-5 becomes 2026-01-05).
+                let ms = parley_domain::time::parse_date(d)
+                    .ok_or_else(|| SettingsError::BadDate(d.chars().take(40).collect()))?;
+                self.interview_date = Some(parley_domain::time::date(ms));
             }
         }
         Ok(self)
@@ -103,5 +104,49 @@ impl Settings {
         self.interview_date
             .as_deref()
             .and_then(parley_domain::time::parse_date)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices_are_checked_and_tidied() {
+        let s = Settings {
+            sections: vec!["Bazy danych".into(), "databases".into(), "APIs".into()],
+            interview_date: Some(" 2027-1-5 ".into()),
+            ..Settings::default()
+        }
+        .validated()
+        .unwrap();
+        assert_eq!(s.sections, ["databases", "apis"]);
+        assert_eq!(s.interview_date.as_deref(), Some("2027-01-05"));
+        assert!(s.interview_ms().is_some());
+        let blank = Settings {
+            interview_date: Some("  ".into()),
+            ..Settings::default()
+        };
+        assert_eq!(blank.validated().unwrap().interview_date, None);
+        for bad in [
+            Settings {
+                sections: vec!["astrology".into()],
+                ..Settings::default()
+            },
+            Settings {
+                new_per_day: 201,
+                ..Settings::default()
+            },
+            Settings {
+                retention: 0.99,
+                ..Settings::default()
+            },
+            Settings {
+                interview_date: Some("2027-02-30".into()),
+                ..Settings::default()
+            },
+        ] {
+            assert!(bad.validated().is_err());
+        }
     }
 }

@@ -48,7 +48,7 @@ fn better_ratings_never_come_back_sooner() {
     let s = sched();
     let first = s.review(None, Rating::Good, None, T0, None).unwrap();
     let now = first.due_ms;
-    let p = s.preview(Some(&first), now, None).unwrap();
+    let p = s.preview(Some(&first), None, now, None).unwrap();
     assert_eq!(p.len(), 4);
     assert_eq!(
         p[0].due_ms,

@@ -163,12 +163,23 @@ pub struct AnswerOut {
     pub answered_at: i64,
 }
 
-/// The answer as its page shows it: the grade, the reference, the rating choices.
+/// The answer as its page shows it: the grade, the reference, the rating choices. An answer of
+/// a mock interview stays hidden (404) until the mock is finished: no hints before the end.
 pub async fn answer_view(
     state: &AppState,
     auth: &Auth,
     a: &StoredAttempt,
 ) -> Result<AnswerOut, ApiError> {
+    if let Some(m) = a.mock
+        && state
+            .store
+            .mock(auth.org(), auth.user.id, m)
+            .await?
+            .finished_at
+            .is_none()
+    {
+        return Err(ApiError::NotFound);
+    }
     let p = practice(state, auth);
     let all = state.store.all_questions(auth.org()).await?;
     let q = all.iter().find(|q| q.id == a.question);
@@ -191,7 +202,7 @@ pub async fn answer_view(
     let choices = if a.rating.is_none() && a.mock.is_none() {
         let settings = p.settings().await?;
         let now = now_ms();
-        p.previews(&settings, a.question, now)
+        p.previews(&settings, a.question, a.score, now)
             .await?
             .into_iter()
             .map(|c| ChoiceOut {
@@ -390,7 +401,8 @@ pub async fn deck(state: &AppState, auth: &Auth) -> Result<String, ApiError> {
             keep.contains(&q.id) || q.follow_up_of.is_some_and(|parent| keep.contains(&parent))
         })
         .collect();
-    Ok(parley_docs::export::anki::render(&chosen, "Parley"))
+    // Red flags are interviewers' guidance: the practice pages do not show them either.
+    Ok(parley_docs::export::anki::render(&chosen, "Parley", false))
 }
 
 /// Settings as the API reads and writes them.
@@ -643,7 +655,7 @@ pub async fn answer_mock(
     answer: String,
 ) -> Result<Mock, ApiError> {
     let p = practice(state, auth);
-    let (m, exercise) = p.mock_exercise(id, question).await?;
+    let (m, exercise) = p.mock_exercise(id, question, now_ms()).await?;
     let grader = state.grader.clone();
     let text = answer.clone();
     let grade = tokio::task::spawn_blocking(move || grader.grade(&exercise, &text).ok())

@@ -10,7 +10,41 @@ use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 use support::{Db, TestApp, assert_error, send};
 
-on_both_backends!(practice_through_the_api, mock_interview_through_the_api);
+on_both_backends!(
+    practice_through_the_api,
+    mock_interview_through_the_api,
+    sign_up_needs_mail
+);
+
+/// Candidate sign-up confirms addresses by e-mail, so it cannot be opened without a mail
+/// server; its link does not exist while closed.
+async fn sign_up_needs_mail(db: Db) {
+    let Some(app) = TestApp::spawn(db, |_| {}).await else {
+        return;
+    };
+    let org = app.org("acme").await;
+    let (_, owner) = app.member(&org, Role::Owner).await;
+    let (s, _, mut settings) =
+        send(app.as_(&owner, Method::GET, "/api/v1/settings/interviews")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(settings["candidate_signup"], false);
+    settings["candidate_signup"] = json!(true);
+    let (s, _, body) = send(
+        app.as_(&owner, Method::PUT, "/api/v1/settings/interviews")
+            .json(&settings),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("PARLEY_SMTP_URL")
+    );
+    let (s, _, _) = send(app.req(Method::GET, "/signup/acme")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    app.stop().await;
+}
 
 async fn app_with_starter(db: Db) -> Option<(TestApp, String, String)> {
     let app = TestApp::spawn(db, |_| {}).await?;

@@ -1,5 +1,7 @@
 //! Practice in real Chromium: the owner's first-run setup loads the starter bank; a candidate
-//! signs up through the organisation's sign-up link (refused until the organisation opens it),
+//! signs up through the organisation's sign-up link (absent until the organisation opens it),
+//! confirming the address with the link mailed to a real SMTP server (an existing address gets
+//! the same page and a reminder instead),
 //! chooses what to practise, answer three questions
 //! one at a time (a good answer, an unrelated one, the reference itself), see each graded with
 //! the key points covered and missed and rate it; the progress page with its chart and the
@@ -10,15 +12,31 @@ mod support;
 use fantoccini::{Client, Locator};
 use parley_domain::{OrgId, Role};
 use support::chromium::{browser, click, fill, text, wait_h1, wait_text};
+use support::mail::{read_back, smtp, tools_python};
 use support::{Db, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_candidate_practises_checks_progress_and_takes_a_mock_interview() {
+    let Some(python) = tools_python() else {
+        return;
+    };
     let Some((_driver, c)) = browser().await else {
         return;
     };
-    let app = TestApp::spawn(Db::Sqlite, |_| {}).await.unwrap();
-    let result = story(&app, &c).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = TestApp::spawn(Db::Sqlite, |s| {
+        s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let maildir = dir.path().join("box");
+    let _smtp = smtp(&python, port, &maildir).await;
+    let result = story(&app, &c, &python, &maildir).await;
     c.close().await.ok();
     app.stop().await;
     result.unwrap();
@@ -40,7 +58,12 @@ async fn question_on_page(app: &TestApp, org: OrgId, c: &Client) -> parley_domai
         .unwrap_or_else(|| panic!("no question {shown:?}"))
 }
 
-async fn story(app: &TestApp, c: &Client) -> Result<(), String> {
+async fn story(
+    app: &TestApp,
+    c: &Client,
+    python: &std::path::Path,
+    maildir: &std::path::Path,
+) -> Result<(), String> {
     // First-run setup with the starter bank (the box is checked by default), then sign out.
     goto(c, app.setup_link.as_ref().unwrap()).await;
     fill(c, "input[name=org_name]", "Acme Hiring").await;
@@ -75,6 +98,43 @@ async fn story(app: &TestApp, c: &Client) -> Result<(), String> {
     goto(c, &format!("{}/signup/default", app.base)).await;
     wait_h1(c, "Practise with Acme Hiring").await;
     fill(c, "input[name=email]", "cat@example.com").await;
+    click(c, "main form button[type=submit]").await;
+    wait_text(c, "#sent", |t| t.contains("cat@example.com")).await;
+    // The same request for the owner's address answers the same, and mails a reminder instead.
+    goto(c, &format!("{}/signup/default", app.base)).await;
+    fill(c, "input[name=email]", "ann@acme.test").await;
+    click(c, "main form button[type=submit]").await;
+    wait_text(c, "#sent", |t| t.contains("ann@acme.test")).await;
+    let mut mails = Vec::new();
+    for _ in 0..50 {
+        mails = read_back(python, maildir);
+        if mails.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    let to_ann = mails
+        .iter()
+        .find(|m| m["to"].as_str().unwrap().contains("ann@"))
+        .unwrap();
+    assert!(
+        to_ann["text"]
+            .as_str()
+            .unwrap()
+            .contains("already has an account")
+    );
+    assert!(!to_ann["text"].as_str().unwrap().contains("/join/"));
+    let to_cat = mails
+        .iter()
+        .find(|m| m["to"].as_str().unwrap().contains("cat@"))
+        .unwrap();
+    let body = to_cat["text"].as_str().unwrap();
+    let link = body
+        .split_whitespace()
+        .find(|w| w.contains("/join/"))
+        .unwrap_or_else(|| panic!("no link in {body}"));
+    goto(c, link).await;
     fill(c, "input[name=name]", "Cat").await;
     fill(c, "input[name=password]", "a long enough password").await;
     click(c, "main form button[type=submit]").await;

@@ -231,6 +231,19 @@ async fn put_card(
     Ok(())
 }
 
+/// Serialises one member's practice writes on PostgreSQL (SQLite writers already take turns):
+/// two ratings of answers to one question, or a rating beside a mock's finish, would otherwise
+/// both read the same card and one update would be lost.
+async fn lock_member(tx: &mut Tx, user: UserId) -> Result<(), StoreError> {
+    if let Tx::Postgres(c) = tx {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind(format!("parley practice {user}"))
+            .execute(&mut **c)
+            .await?;
+    }
+    Ok(())
+}
+
 async fn attempt_in(
     tx: &mut Tx,
     org: OrgId,
@@ -377,13 +390,32 @@ impl Store {
         since_ms: i64,
     ) -> Result<u32, StoreError> {
         let sql = "SELECT COUNT(DISTINCT question_id) FROM practice_attempts WHERE org_id = $1 \
-                   AND user_id = $2 AND first_time = 1 AND answered_at >= $3";
+                   AND user_id = $2 AND first_time = 1 AND mock_id IS NULL AND answered_at >= $3";
         let (org_s, user_s) = (org.to_string(), user.to_string());
         let mut tx = self.begin_read().await?;
         let n: i64 = on!(&mut tx, c => sqlx::query_scalar(sql).bind(&org_s).bind(&user_s)
             .bind(since_ms).fetch_one(c).await)?;
         tx.commit().await?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    /// Questions with a practice answer written since `since_ms` and not rated yet.
+    pub async fn practice_pending(
+        &self,
+        org: OrgId,
+        user: UserId,
+        since_ms: i64,
+    ) -> Result<Vec<QuestionId>, StoreError> {
+        let sql = "SELECT DISTINCT question_id FROM practice_attempts WHERE org_id = $1 \
+                   AND user_id = $2 AND mock_id IS NULL AND rating IS NULL AND answered_at >= $3";
+        let (org_s, user_s) = (org.to_string(), user.to_string());
+        let mut tx = self.begin_read().await?;
+        let ids: Vec<String> = on!(&mut tx, c => sqlx::query_scalar(sql).bind(&org_s)
+            .bind(&user_s).bind(since_ms).fetch_all(c).await)?;
+        tx.commit().await?;
+        ids.into_iter()
+            .map(|i| i.parse().map_err(corrupt))
+            .collect()
     }
 
     /// Stores a practice answer (graded, not yet rated).
@@ -458,12 +490,7 @@ impl Store {
         review: impl FnOnce(Option<&Card>, &StoredAttempt) -> Result<Card, PracticeError>,
     ) -> Result<(StoredAttempt, Card), StoreError> {
         let mut tx = self.begin_write().await?;
-        if matches!(tx, Tx::Postgres(_)) {
-            let (id_s, org_s) = (id.to_string(), org.to_string());
-            on!(&mut tx, c => sqlx::query(
-                "SELECT id FROM practice_attempts WHERE id = $1 AND org_id = $2 FOR UPDATE")
-                .bind(&id_s).bind(&org_s).fetch_optional(c).await.map(|_| ()))?;
-        }
+        lock_member(&mut tx, user).await?;
         let mut attempt = attempt_in(&mut tx, org, user, id).await?;
         if attempt.mock.is_some() {
             return Err(StoreError::Refused(
@@ -545,11 +572,7 @@ impl Store {
     ) -> Result<Mock, StoreError> {
         let now = attempt.at;
         let mut tx = self.begin_write().await?;
-        if matches!(tx, Tx::Postgres(_)) {
-            let id_s = id.to_string();
-            on!(&mut tx, c => sqlx::query("SELECT id FROM practice_mocks WHERE id = $1 FOR UPDATE")
-                .bind(&id_s).fetch_optional(c).await.map(|_| ()))?;
-        }
+        lock_member(&mut tx, user).await?;
         let mock = mock_in(&mut tx, org, user, id).await?;
         if !mock.open_at(now) {
             return Err(StoreError::Refused(if mock.finished_at.is_some() {
@@ -590,11 +613,7 @@ impl Store {
         finish: impl FnOnce(&Mock, &HashMap<QuestionId, Card>) -> Result<Finished, PracticeError>,
     ) -> Result<Mock, StoreError> {
         let mut tx = self.begin_write().await?;
-        if matches!(tx, Tx::Postgres(_)) {
-            let id_s = id.to_string();
-            on!(&mut tx, c => sqlx::query("SELECT id FROM practice_mocks WHERE id = $1 FOR UPDATE")
-                .bind(&id_s).fetch_optional(c).await.map(|_| ()))?;
-        }
+        lock_member(&mut tx, user).await?;
         let mock = mock_in(&mut tx, org, user, id).await?;
         if mock.finished_at.is_some() {
             tx.commit().await?;

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 
 /// Renders `questions` (follow-ups go on their parent's back, not on cards of their own;
 /// questions with neither a reference answer nor key points are left out: there is nothing to
-/// recall).
-pub fn render(questions: &[Question], deck: &str) -> String {
+/// recall). `red_flags`: whether the backs list the red flags (interviewers' guidance).
+pub fn render(questions: &[Question], deck: &str, red_flags: bool) -> String {
     let mut follow_ups: HashMap<_, Vec<&str>> = HashMap::new();
     for q in questions {
         if let Some(parent) = q.follow_up_of {
@@ -42,11 +42,13 @@ pub fn render(questions: &[Question], deck: &str) -> String {
             d.key_points.iter().map(String::as_str),
         );
         list(&mut back, "Look for", d.look_for.iter().map(String::as_str));
-        list(
-            &mut back,
-            "Red flags",
-            d.red_flags.iter().map(String::as_str),
-        );
+        if red_flags {
+            list(
+                &mut back,
+                "Red flags",
+                d.red_flags.iter().map(String::as_str),
+            );
+        }
         if let Some(f) = follow_ups.get(&q.id) {
             list(&mut back, "Follow-ups", f.iter().copied());
         }
@@ -147,7 +149,7 @@ mod tests {
         let mut f = q("And on a bulk load?", None);
         f.follow_up_of = Some(a.id);
         let none = Question::new(OrgId::new(), QuestionDraft::new("No answer here?"));
-        let text = render(&[a.clone(), f, none], "Parley\ttest");
+        let text = render(&[a.clone(), f, none], "Parley\ttest", true);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[3], "#deck:Parleytest");
         let notes: Vec<&&str> = lines.iter().filter(|l| !l.starts_with('#')).collect();

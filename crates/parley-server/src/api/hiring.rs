@@ -504,6 +504,7 @@ pub async fn save_settings(
 ) -> Result<Json<SettingsBody>, ApiError> {
     auth.require(Action::ManageRoles, "change interview settings")?;
     let settings = checked_settings(input)?;
+    signup_needs_mail(&state, &settings)?;
     state.store.save_org_settings(auth.org(), &settings).await?;
     Ok(Json(SettingsBody {
         company: settings.company,
@@ -514,6 +515,16 @@ pub async fn save_settings(
         retention_months: settings.retention_months,
         candidate_signup: settings.candidate_signup,
     }))
+}
+
+/// Sign-up confirms addresses by e-mail: it cannot be opened on a server that sends none.
+pub fn signup_needs_mail(state: &AppState, settings: &OrgSettings) -> Result<(), ApiError> {
+    if settings.candidate_signup && state.settings.smtp_url.is_none() {
+        return Err(ApiError::Invalid(
+            "candidate sign-up confirms addresses by e-mail: set PARLEY_SMTP_URL first".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Settings as the store keeps them, after checking their bounds.

@@ -287,19 +287,23 @@ struct SignupPage {
     slug: String,
     org_name: String,
     email: String,
-    name: String,
+    /// After a request: the address the link went to.
+    sent_to: Option<String>,
     error: Option<String>,
 }
 
-/// The organisation whose sign-up link this is, when it lets candidates sign up; otherwise
-/// the link does not exist.
+/// How long a sign-up link works.
+const SIGNUP_LINK_MS: i64 = 86_400_000;
+
+/// The organisation whose sign-up link this is, when it lets candidates sign up (and e-mail is
+/// set up to confirm their addresses); otherwise the link does not exist.
 async fn signup_org(state: &AppState, slug: &str) -> Result<parley_store::Org, WebError> {
     let id = state
         .store
         .org_by_slug(slug)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if !state.store.org_settings(id).await?.candidate_signup {
+    if !state.store.org_settings(id).await?.candidate_signup || state.settings.smtp_url.is_none() {
         return Err(ApiError::NotFound.into());
     }
     Ok(state.store.org(id).await?)
@@ -313,7 +317,7 @@ pub async fn signup_form(State(state): State<AppState>, Path(slug): Path<String>
             slug: org.slug,
             org_name: org.name,
             email: String::new(),
-            name: String::new(),
+            sent_to: None,
             error: None,
         },
     ))
@@ -322,12 +326,12 @@ pub async fn signup_form(State(state): State<AppState>, Path(slug): Path<String>
 #[derive(Deserialize)]
 pub struct SignupForm {
     email: String,
-    name: String,
-    password: String,
 }
 
-/// Creates a candidate account and signs it in. Attempts are counted per address like logins,
-/// so one address cannot be tried over and over.
+/// Sends the address a link to finish signing up (an invitation for it alone, as a candidate,
+/// for a day), or — when it already has an account here — a reminder to sign in. The page says
+/// the same either way, so it tells nobody which addresses have accounts; requests are counted
+/// per address like logins.
 pub async fn signup(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -336,46 +340,87 @@ pub async fn signup(
 ) -> WebResult {
     auth::refuse_cross_site(&headers, &state.settings.base_url())?;
     let org = signup_org(&state, &slug).await?;
-    let again = |error: String, status: StatusCode| {
+    let shown = |sent_to: Option<String>, error: Option<String>, status: StatusCode| {
         page(
             status,
             &SignupPage {
                 slug: org.slug.clone(),
                 org_name: org.name.clone(),
                 email: f.email.clone(),
-                name: f.name.clone(),
-                error: Some(error),
+                sent_to,
+                error,
             },
         )
     };
-    let checked = (|| {
-        Ok::<_, parley_domain::AccountError>((
-            Email::parse(&f.email)?,
-            parse_name(&f.name)?,
-            NewPassword::parse(&f.password)?,
-        ))
-    })();
-    let (email, name, password) = match checked {
-        Ok(v) => v,
-        Err(e) => return Ok(again(e.to_string(), StatusCode::UNPROCESSABLE_ENTITY)),
+    let email = match Email::parse(&f.email) {
+        Ok(e) => e,
+        Err(e) => {
+            return Ok(shown(
+                None,
+                Some(e.to_string()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
     };
     auth::begin_attempt(&state, &format!("signup {} {}", org.id, email.as_str())).await?;
-    let password_hash = auth::hash_bounded(&state, password).await?;
-    let new = NewUser {
-        email,
-        name,
-        role: Role::Candidate,
-        password_hash,
+    let members = state.store.users_of(org.id).await?;
+    let base = state.settings.base_url();
+    let (subject, text) = if members.iter().any(|u| u.email == email) {
+        (
+            format!("Your account at {}", org.name),
+            format!(
+                "Someone (you, we hope) asked to sign up to {} with this address, which already has an account.\n\nSign in at {base}/login (or ask for a new password if you forgot it).\n",
+                org.name
+            ),
+        )
+    } else {
+        // The invitation's author is an owner: invitations live as long as their author may
+        // invite.
+        let owner = members
+            .iter()
+            .find(|u| u.role == Role::Owner)
+            .ok_or(ApiError::NotFound)?;
+        let code = crate::secrets::random_code();
+        state
+            .store
+            .create_invitation(
+                org.id,
+                &hash_secret(&code),
+                Some(&email),
+                Role::Candidate,
+                owner.id,
+                auth::now_ms() + SIGNUP_LINK_MS,
+            )
+            .await?;
+        (
+            format!("Finish signing up to {}", org.name),
+            format!(
+                "To practise interview questions with {}, open this link within a day and choose your name and password:\n\n{base}/join/{code}\n\nIf you did not ask for this, ignore this message.\n",
+                org.name
+            ),
+        )
     };
-    match state.store.create_user(org.id, &new).await {
-        Ok(user) => {
-            tracing::info!(org = %org.slug, "candidate signed up");
-            let done = auth::open_session(&state, user).await?;
-            Ok(signed_in(&state, &done.session_id, "/practice"))
-        }
-        Err(parley_store::StoreError::Refused(m)) => {
-            Ok(again(format!("{m}: sign in instead"), StatusCode::CONFLICT))
-        }
-        Err(e) => Err(e.into()),
-    }
+    let html =
+        crate::mail::html_document(&subject, &format!("<pre>{}</pre>", askama_escape(&text)));
+    crate::mail::send(
+        &state.settings,
+        &crate::mail::Outgoing {
+            to: email.as_str(),
+            to_name: "",
+            subject: &subject,
+            text: &text,
+            html: &html,
+        },
+    )
+    .await
+    .map_err(ApiError::from)?;
+    tracing::info!(org = %org.slug, "sign-up link sent");
+    Ok(shown(Some(email.to_string()), None, StatusCode::OK))
+}
+
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

@@ -225,7 +225,9 @@ pub async fn save_settings(
         retention_months: field(&f, "retention_months").trim().parse().ok(),
         candidate_signup: field(&f, "candidate_signup") == "on",
     };
-    match checked_settings(input) {
+    match checked_settings(input)
+        .and_then(|s| crate::api::hiring::signup_needs_mail(&state, &s).map(|()| s))
+    {
         Ok(s) => {
             state.store.save_org_settings(auth.org(), &s).await?;
             let frame = Frame::of(&auth).with_notice("Saved the interview settings.");

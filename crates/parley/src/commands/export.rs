@@ -11,7 +11,7 @@ pub async fn run(store: &Store, org_slug: &str, args: ExportArgs) -> anyhow::Res
         ExportFormat::Json => export::json::render(&questions),
         ExportFormat::Markdown => export::markdown::render(&questions),
         ExportFormat::Csv => export::csv::render(&questions),
-        ExportFormat::Anki => export::anki::render(&questions, "Parley"),
+        ExportFormat::Anki => export::anki::render(&questions, "Parley", true),
     };
     match args.output {
         Some(path) => std::fs::write(&path, text)?,

@@ -111,7 +111,9 @@ pub async fn run(store: &Store, org_slug: &str, args: PracticeArgs) -> anyhow::R
         }
         let suggested = attempt.suggested.unwrap_or(Rating::Good);
         let t = now();
-        let previews = practice.previews(&settings, q.id, t).await?;
+        let previews = practice
+            .previews(&settings, q.id, Some(grade.score), t)
+            .await?;
         let choices: Vec<String> = previews
             .iter()
             .enumerate()
