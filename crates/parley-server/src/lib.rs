@@ -12,6 +12,7 @@ mod kits;
 pub mod limit;
 mod mail;
 pub mod metrics;
+mod mocks;
 mod notes;
 mod ops;
 mod pdf;

@@ -15,6 +15,7 @@ mod error;
 mod hiring;
 mod import;
 mod interviews;
+mod mocks;
 mod model;
 mod practice;
 mod privacy;
@@ -34,10 +35,11 @@ pub use error::StoreError;
 pub use hiring::{Candidate, JobRole, OrgSettings};
 pub use import::{NOTE_IMPORTED, NOTE_MERGED};
 pub use interviews::{Interview, NewInterview, StoredEntry, Transition};
+pub use mocks::{Finished, MOCK_GRACE_MS, Mock};
 pub use model::{
     Backend, ImportItem, ImportOptions, ImportOutcome, ItemOutcome, Link, ListFilter, Page,
 };
-pub use practice::{Finished, MOCK_GRACE_MS, Mock, NewAttempt, StoredAttempt};
+pub use practice::{NewAttempt, StoredAttempt};
 pub use privacy::ERASED_NAME;
 pub use questions::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_PREFIX_MATCHES, NOTE_CREATED};
 pub use sessions::{ApiToken, Session, StoredReply};

@@ -5,9 +5,8 @@
 use super::extract::{parse_id, path_id};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiJson, ErrorBody};
-use crate::practice::{
-    self as views, AnswerOut, MockOut, NextOut, PracticeSettingsBody, ProgressOut,
-};
+use crate::mocks::{self, MockOut};
+use crate::practice::{self as views, AnswerOut, NextOut, PracticeSettingsBody, ProgressOut};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -251,7 +250,7 @@ pub async fn mocks(
     auth.require(Action::Practise, "practise")?;
     let mut out = Vec::new();
     for m in state.store.mocks_of(auth.org(), auth.user.id).await? {
-        out.push(views::mock_view(&state, &auth, &m).await?);
+        out.push(mocks::mock_view(&state, &auth, &m).await?);
     }
     Ok(Json(out))
 }
@@ -266,8 +265,8 @@ pub async fn start_mock(
     ApiJson(input): ApiJson<MockIn>,
 ) -> Result<Response, ApiError> {
     auth.require(Action::Practise, "practise")?;
-    let m = views::start_mock(&state, &auth, input.length).await?;
-    let out = views::mock_view(&state, &auth, &m).await?;
+    let m = mocks::start_mock(&state, &auth, input.length).await?;
+    let out = mocks::mock_view(&state, &auth, &m).await?;
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }
 
@@ -285,7 +284,7 @@ pub async fn mock(
         .store
         .mock(auth.org(), auth.user.id, path_id::<MockId>(&id)?)
         .await?;
-    Ok(Json(views::mock_view(&state, &auth, &m).await?))
+    Ok(Json(mocks::mock_view(&state, &auth, &m).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -315,8 +314,8 @@ pub async fn answer_mock(
     }
     let id = path_id::<MockId>(&id)?;
     let question = path_id(&question)?;
-    let m = views::answer_mock(&state, &auth, id, question, input.answer).await?;
-    Ok(Json(views::mock_view(&state, &auth, &m).await?))
+    let m = mocks::answer_mock(&state, &auth, id, question, input.answer).await?;
+    Ok(Json(mocks::mock_view(&state, &auth, &m).await?))
 }
 
 /// Ends a mock interview: every answer graded and rated as its grade suggests, and the report
@@ -330,6 +329,6 @@ pub async fn finish_mock(
     Path(id): Path<String>,
 ) -> Result<Json<MockOut>, ApiError> {
     auth.require(Action::Practise, "practise")?;
-    let m = views::finish_mock(&state, &auth, path_id::<MockId>(&id)?).await?;
-    Ok(Json(views::mock_view(&state, &auth, &m).await?))
+    let m = mocks::finish_mock(&state, &auth, path_id::<MockId>(&id)?).await?;
+    Ok(Json(mocks::mock_view(&state, &auth, &m).await?))
 }

@@ -6,9 +6,9 @@ use super::{Fields, Frame, Member, WebForm, WebResult, field, page, see_other, w
 use crate::api::extract::{parse_id, path_id};
 use crate::auth::now_ms;
 use crate::error::ApiError;
+use crate::mocks::{self, MockOut};
 use crate::practice::{
-    self as views, AnswerOut, MockOut, NextOut, PracticeQuestionOut, PracticeSettingsBody,
-    ProgressOut,
+    self as views, AnswerOut, NextOut, PracticeQuestionOut, PracticeSettingsBody, ProgressOut,
 };
 use crate::state::AppState;
 use askama::Template;
@@ -353,7 +353,7 @@ pub async fn start_mock(
     let length: u32 = field(&f, "length")
         .parse()
         .map_err(|_| ApiError::BadRequest("choose a length".into()))?;
-    match views::start_mock(&state, &auth, length).await {
+    match mocks::start_mock(&state, &auth, length).await {
         Ok(m) => Ok(see_other(&format!("/practice/mocks/{}", m.id))),
         Err(ApiError::Conflict(m) | ApiError::Invalid(m)) => {
             mocks_page(&state, &auth, Some(m)).await
@@ -381,9 +381,9 @@ pub async fn mock(
     let mut m = state.store.mock(auth.org(), auth.user.id, id).await?;
     if m.finished_at.is_none() && !m.open_at(now_ms()) {
         // Time ran out while away: the mock ends with what was written.
-        m = views::finish_mock(&state, &auth, id).await?;
+        m = mocks::finish_mock(&state, &auth, id).await?;
     }
-    let m = views::mock_view(&state, &auth, &m).await?;
+    let m = mocks::mock_view(&state, &auth, &m).await?;
     Ok(page(
         StatusCode::OK,
         &MockPage {
@@ -428,7 +428,7 @@ pub async fn save_mock(
                 ))
                 .into());
             }
-            match views::answer_mock(&state, &auth, id, q, v.clone()).await {
+            match mocks::answer_mock(&state, &auth, id, q, v.clone()).await {
                 Ok(_) => {}
                 Err(ApiError::Conflict(_)) => {
                     time_up = true;
@@ -439,7 +439,7 @@ pub async fn save_mock(
         }
     }
     if time_up || field(&f, "action") == "finish" {
-        views::finish_mock(&state, &auth, id).await?;
+        mocks::finish_mock(&state, &auth, id).await?;
     }
     Ok(see_other(&format!("/practice/mocks/{id}")))
 }
