@@ -29,6 +29,9 @@ pub struct StoredGrade {
     pub explanation: String,
     pub language: String,
     pub method: String,
+    /// The calibration artifact's version the grade was computed with.
+    #[serde(default)]
+    pub calibration: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

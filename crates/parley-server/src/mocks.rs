@@ -1,9 +1,10 @@
 //! Mock interviews' views, shared by the API and the pages: the questions and the member's own
 //! answers while it runs; grades, reference answers and the report once it is finished.
 
+use crate::api::grade::GradeOut;
 use crate::auth::{Auth, now_ms};
 use crate::error::ApiError;
-use crate::practice::{PracticeGradeOut, practice};
+use crate::practice::practice;
 use crate::state::AppState;
 use parley_bank::practice::StoredGrade;
 use parley_domain::{MockId, QuestionId};
@@ -36,7 +37,7 @@ pub struct MockQuestionOut {
     pub minutes: u32,
     pub answer: Option<String>,
     /// After the end only.
-    pub grade: Option<PracticeGradeOut>,
+    pub grade: Option<GradeOut>,
     /// After the end only.
     pub reference_answer: Option<String>,
 }
@@ -82,7 +83,7 @@ pub async fn mock_view(state: &AppState, auth: &Auth, m: &Mock) -> Result<MockOu
                 .and_then(|a| a.grade.as_deref())
                 .map(StoredGrade::parse)
                 .transpose()?
-                .map(PracticeGradeOut::from);
+                .map(GradeOut::from);
             let reference = match state.store.get_question(auth.org(), q.question).await {
                 Ok(full) => full.draft.reference_answer,
                 Err(parley_store::StoreError::NotFound) => None,

@@ -3,11 +3,12 @@
 //! Grading runs on a blocking thread; the rules are in `parley-practice`, the order of things
 //! in `parley_bank::practice`.
 
-use crate::api::grade::CoveredOut;
+use crate::api::grade::{CoveredOut, GradeOut};
 use crate::auth::{Auth, now_ms};
 use crate::error::ApiError;
 use crate::state::AppState;
 use parley_bank::practice::{Practice, StoredGrade, practisable};
+use parley_domain::question::MAX_ANSWER_CHARS;
 use parley_domain::{AttemptId, Question, QuestionId, Taxonomy};
 use parley_practice::progress::{self, Attempt};
 use parley_practice::schedule::describe_interval;
@@ -95,23 +96,10 @@ pub async fn next(state: &AppState, auth: &Auth) -> Result<NextOut, ApiError> {
     })
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PracticeGradeOut {
-    /// 0–5, one decimal.
-    pub score: f64,
-    pub covered: Vec<CoveredOut>,
-    pub missed: Vec<String>,
-    pub flags: Vec<String>,
-    pub confidence: f64,
-    pub explanation: String,
-    pub language: String,
-    /// semantic, or lexical without the embedding model.
-    pub method: String,
-}
-
-impl From<StoredGrade> for PracticeGradeOut {
+/// A stored grade as the API shows every grade.
+impl From<StoredGrade> for GradeOut {
     fn from(g: StoredGrade) -> Self {
-        PracticeGradeOut {
+        GradeOut {
             score: g.score,
             covered: g
                 .covered
@@ -127,8 +115,19 @@ impl From<StoredGrade> for PracticeGradeOut {
             explanation: g.explanation,
             language: g.language,
             method: g.method,
+            calibration: g.calibration,
         }
     }
+}
+
+/// An answer longer than the API accepts is refused before anything is graded.
+pub fn check_answer_size(answer: &str) -> Result<(), ApiError> {
+    if answer.chars().count() > MAX_ANSWER_CHARS {
+        return Err(ApiError::Invalid(format!(
+            "an answer may have at most {MAX_ANSWER_CHARS} characters"
+        )));
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -147,7 +146,7 @@ pub struct AnswerOut {
     pub id: String,
     pub question: PracticeQuestionOut,
     pub answer: String,
-    pub grade: Option<PracticeGradeOut>,
+    pub grade: Option<GradeOut>,
     pub reference_answer: Option<String>,
     pub key_points: Vec<String>,
     pub look_for: Vec<String>,
@@ -224,7 +223,7 @@ pub async fn answer_view(
             .as_deref()
             .map(StoredGrade::parse)
             .transpose()?
-            .map(PracticeGradeOut::from),
+            .map(GradeOut::from),
         reference_answer: q.and_then(|q| q.draft.reference_answer.clone()),
         key_points: q.map(|q| q.draft.key_points.clone()).unwrap_or_default(),
         look_for: q.map(|q| q.draft.look_for.clone()).unwrap_or_default(),

@@ -38,7 +38,7 @@ pub struct CoveredOut {
     pub evidence: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct GradeOut {
     /// 0–5, one decimal.
     pub score: f64,

@@ -12,7 +12,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use parley_domain::question::MAX_ANSWER_CHARS;
 use parley_domain::{Action, AttemptId, MockId, Taxonomy};
 use parley_practice::Rating;
 use serde::{Deserialize, Serialize};
@@ -130,11 +129,7 @@ pub async fn answer(
     ApiJson(input): ApiJson<PracticeAnswerIn>,
 ) -> Result<Response, ApiError> {
     auth.require(Action::Practise, "practise")?;
-    if input.answer.chars().count() > MAX_ANSWER_CHARS {
-        return Err(ApiError::Invalid(format!(
-            "an answer may have at most {MAX_ANSWER_CHARS} characters"
-        )));
-    }
+    views::check_answer_size(&input.answer)?;
     let id = parse_id(&input.question_id)?;
     let a = views::submit_answer(&state, &auth, id, input.answer).await?;
     let out = views::answer_view(&state, &auth, &a).await?;
@@ -307,11 +302,7 @@ pub async fn answer_mock(
     ApiJson(input): ApiJson<MockAnswerIn>,
 ) -> Result<Json<MockOut>, ApiError> {
     auth.require(Action::Practise, "practise")?;
-    if input.answer.chars().count() > MAX_ANSWER_CHARS {
-        return Err(ApiError::Invalid(format!(
-            "an answer may have at most {MAX_ANSWER_CHARS} characters"
-        )));
-    }
+    views::check_answer_size(&input.answer)?;
     let id = path_id::<MockId>(&id)?;
     let question = path_id(&question)?;
     let m = mocks::answer_mock(&state, &auth, id, question, input.answer).await?;

@@ -198,12 +198,7 @@ pub async fn submit(
     auth.require(Action::Practise, "practise")?;
     auth.check_form_csrf(field(&f, "csrf"))?;
     let answer = field(&f, "answer").to_string();
-    if answer.chars().count() > MAX_ANSWER_CHARS {
-        return Err(ApiError::Invalid(format!(
-            "an answer may have at most {MAX_ANSWER_CHARS} characters"
-        ))
-        .into());
-    }
+    views::check_answer_size(&answer)?;
     let id = parse_id(field(&f, "question_id"))?;
     let a = views::submit_answer(&state, &auth, id, answer).await?;
     Ok(see_other(&format!("/practice/answers/{}", a.id)))
@@ -422,12 +417,7 @@ pub async fn save_mock(
             if v.trim().is_empty() || before == Some(v) {
                 continue;
             }
-            if v.chars().count() > MAX_ANSWER_CHARS {
-                return Err(ApiError::Invalid(format!(
-                    "an answer may have at most {MAX_ANSWER_CHARS} characters"
-                ))
-                .into());
-            }
+            views::check_answer_size(v)?;
             match mocks::answer_mock(&state, &auth, id, q, v.clone()).await {
                 Ok(_) => {}
                 Err(ApiError::Conflict(_)) => {
