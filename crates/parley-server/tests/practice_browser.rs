@@ -11,34 +11,21 @@ mod support;
 
 use fantoccini::{Client, Locator};
 use parley_domain::{OrgId, Role};
+use support::TestApp;
 use support::chromium::{browser, click, fill, text, wait_h1, wait_text};
-use support::mail::{read_back, smtp, tools_python};
-use support::{Db, TestApp};
+use support::mail::{MailApp, read_back};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_candidate_practises_checks_progress_and_takes_a_mock_interview() {
-    let Some(python) = tools_python() else {
-        return;
-    };
     let Some((_driver, c)) = browser().await else {
         return;
     };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let app = TestApp::spawn(Db::Sqlite, |s| {
-        s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
-    })
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let maildir = dir.path().join("box");
-    let _smtp = smtp(&python, port, &maildir).await;
-    let result = story(&app, &c, &python, &maildir).await;
+    let Some(mail) = MailApp::spawn().await else {
+        return;
+    };
+    let result = story(&mail.app, &c, &mail.python, &mail.maildir).await;
     c.close().await.ok();
-    app.stop().await;
+    mail.app.stop().await;
     result.unwrap();
 }
 

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use parley_domain::interview::{CalendarEvent, Entry, InterviewState};
 use parley_domain::{Action, CandidateId, InterviewId, JobRoleId, UserId};
 use parley_store::{Interview, NewInterview, StoredEntry, Transition};
@@ -359,20 +359,11 @@ pub async fn calendar(
         .interview(auth.org(), path_id::<InterviewId>(&id)?)
         .await?;
     let ics = calendar_file(&state, &iv).await?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"interview-{}.ics\"", iv.id),
-            ),
-        ],
+    Ok(super::attachment(
+        "text/calendar; charset=utf-8",
+        &format!("interview-{}.ics", iv.id),
         ics,
-    )
-        .into_response())
+    ))
 }
 
 /// The interview's `.ics` file (the web page offers the same).

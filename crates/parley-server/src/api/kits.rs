@@ -10,8 +10,7 @@ use crate::kits::{Planning, planning_for, suggestions};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use parley_domain::kit::{BlockKind, Kit};
 use parley_domain::{Action, InterviewId, QuestionId};
 use parley_store::Interview;
@@ -319,20 +318,11 @@ pub async fn kit_markdown(
         .await?;
     let title = kit_title(&state, &iv).await?;
     let md = iv.kit.to_markdown(&title);
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/markdown; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"kit-{}.md\"", iv.id),
-            ),
-        ],
+    Ok(super::attachment(
+        "text/markdown; charset=utf-8",
+        &format!("kit-{}.md", iv.id),
         md,
-    )
-        .into_response())
+    ))
 }
 
 /// "Interview: Ada Lovelace, Backend developer".

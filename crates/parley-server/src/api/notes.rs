@@ -10,8 +10,8 @@ use crate::secrets::{hash_secret, random_code};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use parley_domain::{Action, InterviewId};
 use parley_store::{CandidateNote, Delivery};
 use serde::{Deserialize, Serialize};
@@ -246,20 +246,11 @@ pub async fn note_markdown(
         .note_of(auth.org(), id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/markdown; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"note-{id}.md\""),
-            ),
-        ],
+    Ok(super::attachment(
+        "text/markdown; charset=utf-8",
+        &format!("note-{id}.md"),
         note.body,
-    )
-        .into_response())
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -395,17 +386,11 @@ pub async fn note_html(
     auth.require(Action::ManageRoles, "write notes to candidates")?;
     let id = path_id::<InterviewId>(&id)?;
     let html = note_document(&state, &auth, id).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"note-{id}.html\""),
-            ),
-        ],
+    Ok(super::attachment(
+        "text/html; charset=utf-8",
+        &format!("note-{id}.html"),
         html,
-    )
-        .into_response())
+    ))
 }
 
 /// The saved note as a PDF (printed by headless Chromium on the server).
@@ -421,15 +406,9 @@ pub async fn note_pdf(
     let id = path_id::<InterviewId>(&id)?;
     let html = note_document(&state, &auth, id).await?;
     let pdf = crate::pdf::render(&html).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"note-{id}.pdf\""),
-            ),
-        ],
+    Ok(super::attachment(
+        "application/pdf",
+        &format!("note-{id}.pdf"),
         pdf,
-    )
-        .into_response())
+    ))
 }

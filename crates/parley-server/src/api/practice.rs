@@ -214,17 +214,11 @@ pub async fn progress_svg(State(state): State<AppState>, auth: Auth) -> Result<R
 pub async fn deck(State(state): State<AppState>, auth: Auth) -> Result<Response, ApiError> {
     auth.require(Action::Practise, "practise")?;
     let text = views::deck(&state, &auth).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"parley-deck.txt\"",
-            ),
-        ],
+    Ok(super::attachment(
+        "text/plain; charset=utf-8",
+        "parley-deck.txt",
         text,
-    )
-        .into_response())
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -7,8 +7,8 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use parley_domain::{Action, CandidateId, OrgId};
 use parley_store::{Store, StoreError};
 use serde_json::{Value, json};
@@ -27,14 +27,11 @@ pub async fn export(
     auth.require(Action::ManageRoles, "export candidates' data")?;
     let id = path_id::<CandidateId>(&id)?;
     let doc = export_document(&state, auth.org(), id).await?;
-    Ok((
-        [(
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"candidate-{id}.json\""),
-        )],
+    Ok(super::attachment(
+        "application/json",
+        &format!("candidate-{id}.json"),
         Json(doc),
-    )
-        .into_response())
+    ))
 }
 
 fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, ApiError> {

@@ -95,3 +95,49 @@ print(json.dumps(out))
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// A free port on the loopback interface (for a mail server started later).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A test server on SQLite whose e-mail goes to a real SMTP server (aiosmtpd) writing into a
+/// Maildir, which `read_back` reads.
+pub struct MailApp {
+    pub app: crate::support::TestApp,
+    pub python: std::path::PathBuf,
+    pub maildir: std::path::PathBuf,
+    _smtp: Smtp,
+    _dir: tempfile::TempDir,
+}
+
+impl MailApp {
+    /// `None` (the test skips) when aiosmtpd is not installed and not required.
+    pub async fn spawn() -> Option<MailApp> {
+        let python = tools_python()?;
+        let port = free_port();
+        let app = crate::support::TestApp::spawn(crate::support::Db::Sqlite, |s| {
+            s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        })
+        .await
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let maildir = dir.path().join("box");
+        let smtp = smtp(&python, port, &maildir).await;
+        Some(MailApp {
+            app,
+            python,
+            maildir,
+            _smtp: smtp,
+            _dir: dir,
+        })
+    }
+
+    pub fn read_back(&self) -> Vec<Value> {
+        read_back(&self.python, &self.maildir)
+    }
+}
