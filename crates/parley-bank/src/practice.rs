@@ -14,7 +14,9 @@ use parley_practice::mock::{self, Answered};
 use parley_practice::queue::{self, Counts, Eligible, QueueInput, Reason};
 use parley_practice::schedule::Preview;
 use parley_practice::{Card, DAY_MS, PracticeError, Rating, Scheduler, Settings};
-use parley_store::{Finished, Mock, NewAttempt, Store, StoreError, StoredAttempt};
+use parley_store::{
+    Finished, Mock, NewAttempt, PracticeCandidate, Store, StoreError, StoredAttempt,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
@@ -96,34 +98,43 @@ pub fn sections_of(settings: &Settings, role: Option<&JobRoleDraft>) -> Vec<Stri
 /// Whether a question can be practised: a question of its own (not a follow-up, not a script
 /// prompt) with something to grade against.
 pub fn practisable(q: &Question) -> bool {
-    q.follow_up_of.is_none()
+    let c = PracticeCandidate::of(q);
+    c.gradable
+        && c.follow_up_of.is_none()
         && !matches!(
-            q.draft.kind,
+            c.kind,
             QuestionKind::Opening | QuestionKind::Closing | QuestionKind::ForInterviewer
         )
-        && (q.draft.reference_answer.is_some() || !q.draft.key_points.is_empty())
 }
 
 /// The questions that may be practised under `settings`, in bank order. A translation is left
 /// out when its original is practised too: they are one question in two languages. At junior
 /// level system-design questions are left out (a kit for a junior role plays them down too).
-pub fn eligible(questions: &[Question], settings: &Settings, sections: &[String]) -> Vec<Eligible> {
+pub fn eligible(
+    questions: &[PracticeCandidate],
+    settings: &Settings,
+    sections: &[String],
+) -> Vec<Eligible> {
     let taxonomy = Taxonomy::builtin();
-    let kept: Vec<(&Question, Option<String>)> = questions
+    let kept: Vec<(&PracticeCandidate, Option<String>)> = questions
         .iter()
-        .filter(|q| practisable(q))
         .filter(|q| {
-            settings.level != Some(Level::Junior) || q.draft.kind != QuestionKind::SystemDesign
+            q.gradable
+                && q.follow_up_of.is_none()
+                && !matches!(
+                    q.kind,
+                    QuestionKind::Opening | QuestionKind::Closing | QuestionKind::ForInterviewer
+                )
         })
+        .filter(|q| settings.level != Some(Level::Junior) || q.kind != QuestionKind::SystemDesign)
         .filter(|q| {
             settings
                 .language
                 .as_ref()
-                .is_none_or(|l| q.draft.language.as_ref() == Some(l))
+                .is_none_or(|l| q.language.as_ref() == Some(l))
         })
         .filter_map(|q| {
             let section = q
-                .draft
                 .section
                 .as_deref()
                 .map(|s| taxonomy.lookup(s).map_or(s.to_string(), |t| t.id.clone()));
@@ -137,6 +148,16 @@ pub fn eligible(questions: &[Question], settings: &Settings, sections: &[String]
         .filter(|(q, _)| q.translation_of.is_none_or(|o| !ids.contains(&o)))
         .map(|(q, section)| Eligible { id: q.id, section })
         .collect()
+}
+
+/// [`eligible`] over full questions.
+pub fn eligible_questions(
+    questions: &[Question],
+    settings: &Settings,
+    sections: &[String],
+) -> Vec<Eligible> {
+    let candidates: Vec<PracticeCandidate> = questions.iter().map(PracticeCandidate::of).collect();
+    eligible(&candidates, settings, sections)
 }
 
 pub fn exercise(q: &Question) -> Exercise {
@@ -220,8 +241,8 @@ impl Practice<'_> {
     pub async fn next(&self, settings: &Settings, now: i64) -> Result<Offer, BankError> {
         let role = self.role(settings).await?;
         let sections = sections_of(settings, role.as_ref());
-        let questions = self.store.all_questions(self.org).await?;
-        let pool = eligible(&questions, settings, &sections);
+        let candidates = self.store.practice_candidates(self.org).await?;
+        let pool = eligible(&candidates, settings, &sections);
         let cards = self.store.practice_cards(self.org, self.user).await?;
         let new_today = self
             .store
@@ -245,10 +266,12 @@ impl Practice<'_> {
         };
         let counts = queue::counts(&input, &scheduler);
         let question = match queue::next(&input, &scheduler) {
-            Some(n) => questions
-                .into_iter()
-                .find(|q| q.id == n.question)
-                .map(|q| (q, n.reason)),
+            // Deleted since the candidates were read: nothing to offer this time.
+            Some(n) => match self.store.get_question(self.org, n.question).await {
+                Ok(q) => Some((q, n.reason)),
+                Err(StoreError::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            },
             None => None,
         };
         Ok(Offer { question, counts })
@@ -364,7 +387,7 @@ impl Practice<'_> {
         let questions = self.store.all_questions(self.org).await?;
         // The planner matches competencies to sections itself; the settings choose language,
         // level and one language of a translated question.
-        let keep: HashSet<QuestionId> = eligible(&questions, settings, &[])
+        let keep: HashSet<QuestionId> = eligible_questions(&questions, settings, &[])
             .into_iter()
             .map(|e| e.id)
             .collect();

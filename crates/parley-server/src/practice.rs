@@ -390,7 +390,7 @@ pub async fn deck(state: &AppState, auth: &Auth) -> Result<String, ApiError> {
     let sections = parley_bank::practice::sections_of(&settings, role.as_ref());
     let all = state.store.all_questions(auth.org()).await?;
     let keep: std::collections::HashSet<QuestionId> =
-        parley_bank::practice::eligible(&all, &settings, &sections)
+        parley_bank::practice::eligible_questions(&all, &settings, &sections)
             .into_iter()
             .map(|e| e.id)
             .collect();

@@ -39,7 +39,7 @@ pub use mocks::{Finished, MOCK_GRACE_MS, Mock};
 pub use model::{
     Backend, ImportItem, ImportOptions, ImportOutcome, ItemOutcome, Link, ListFilter, Page,
 };
-pub use practice::{NewAttempt, StoredAttempt};
+pub use practice::{NewAttempt, PracticeCandidate, StoredAttempt};
 pub use privacy::ERASED_NAME;
 pub use questions::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_PREFIX_MATCHES, NOTE_CREATED};
 pub use sessions::{ApiToken, Session, StoredReply};

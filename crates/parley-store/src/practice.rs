@@ -448,3 +448,75 @@ impl Store {
         Ok((attempt, card))
     }
 }
+
+/// What the practice queue needs to know of a question, without its texts: enough to choose
+/// the next question from a large bank in one light query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PracticeCandidate {
+    pub id: QuestionId,
+    pub section: Option<String>,
+    pub language: Option<parley_domain::Language>,
+    pub kind: parley_domain::QuestionKind,
+    pub follow_up_of: Option<QuestionId>,
+    pub translation_of: Option<QuestionId>,
+    /// It has a reference answer or key points to grade against.
+    pub gradable: bool,
+}
+
+impl PracticeCandidate {
+    pub fn of(q: &parley_domain::Question) -> PracticeCandidate {
+        PracticeCandidate {
+            id: q.id,
+            section: q.draft.section.clone(),
+            language: q.draft.language.clone(),
+            kind: q.draft.kind,
+            follow_up_of: q.follow_up_of,
+            translation_of: q.translation_of,
+            gradable: q.draft.reference_answer.is_some() || !q.draft.key_points.is_empty(),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CandidateRow {
+    id: String,
+    section: Option<String>,
+    language: Option<String>,
+    kind: String,
+    follow_up_of: Option<String>,
+    translation_of: Option<String>,
+    gradable: i32,
+}
+
+impl Store {
+    /// Every question of `org` as the practice queue sees it, in bank order.
+    pub async fn practice_candidates(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<PracticeCandidate>, StoreError> {
+        let sql = "SELECT id, section, language, kind, follow_up_of, translation_of, \
+                   CASE WHEN reference_answer IS NOT NULL OR key_points <> '[]' THEN 1 ELSE 0 END \
+                   AS gradable FROM questions WHERE org_id = $1 ORDER BY seq";
+        let org_s = org.to_string();
+        let mut tx = self.begin_read().await?;
+        let rows: Vec<CandidateRow> =
+            on!(&mut tx, c => sqlx::query_as(sql).bind(&org_s).fetch_all(c).await)?;
+        tx.commit().await?;
+        let id = |s: Option<String>| -> Result<Option<QuestionId>, StoreError> {
+            s.map(|v| v.parse().map_err(corrupt)).transpose()
+        };
+        rows.into_iter()
+            .map(|r| {
+                Ok(PracticeCandidate {
+                    id: r.id.parse().map_err(corrupt)?,
+                    section: r.section,
+                    language: r.language.map(|l| l.parse()).transpose().map_err(corrupt)?,
+                    kind: r.kind.parse().map_err(corrupt)?,
+                    follow_up_of: id(r.follow_up_of)?,
+                    translation_of: id(r.translation_of)?,
+                    gradable: r.gradable != 0,
+                })
+            })
+            .collect()
+    }
+}
