@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use parley_embed::{Embedder, MODEL_DIR_ENV, MODEL_DIR_NAME};
+use parley_embed::{Embedder, MODEL_DIR_ENV, MODEL_DIR_NAME, Precision};
 
 const RUNS: usize = 5;
 const BATCH: usize = 32;
@@ -199,9 +199,31 @@ fn main() {
     });
     let (rss, peak) = memory_mib();
     println!(
-        "{:<22}{:>7.1} sentences/s batched, p50 {:>6.2} ms single  (RSS {rss:.0} MiB, peak {peak:.0} MiB)",
-        "parley-embed:", ours.per_second, ours.p50_ms
+        "{:<22}{:>7.1} sentences/s batched, p50 {:>6.2} ms single  (RSS {rss:.0} MiB, peak {peak:.0} MiB, {:?})",
+        "parley-embed:",
+        ours.per_second,
+        ours.p50_ms,
+        model.precision()
     );
+    if model.precision() != Precision::F32
+        && let Ok(f32) = Embedder::load_with(&dir, Precision::F32)
+    {
+        let base = measure(&texts, |batch| {
+            std::hint::black_box(f32.embed_queries(batch));
+        });
+        report("parley-embed f32:", &ours, &base);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let lowest = f32
+            .embed_queries(&refs)
+            .iter()
+            .zip(model.embed_queries(&refs))
+            .map(|(a, b)| parley_embed::cosine(a, &b))
+            .fold(1.0f32, f32::min);
+        println!(
+            "  lowest cosine between f32 and {:?} vectors: {lowest:.6}",
+            model.precision()
+        );
+    }
     let Ok(tmp) = tempfile::tempdir() else { return };
     let input = tmp.path().join("texts.txt");
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();

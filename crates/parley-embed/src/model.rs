@@ -9,13 +9,16 @@ use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, MatRef, Par};
 use rayon::prelude::*;
 
-use crate::EmbedError;
 use crate::format::{BLOCK, BLOCK_BYTES, Config, ModelFile, dequantise};
-use crate::ops::{gelu_in_place, layer_norm, softmax_rows};
+use crate::int8::{self, QRows, QWeight};
+use crate::ops::{attend, gelu_in_place, layer_norm_rows};
+use crate::{EmbedError, Precision};
 
-/// A dense `outputs × inputs` weight matrix, row-major as stored in the file.
+/// A dense `outputs × inputs` weight matrix, row-major as stored in the file, in f32 or, for
+/// [`Precision::Int8`], only in bytes.
 struct Weight {
     data: Vec<f32>,
+    q: Option<QWeight>,
     outputs: usize,
     inputs: usize,
 }
@@ -57,20 +60,31 @@ fn dense(
     names: &[String],
     outputs: usize,
     inputs: usize,
+    precision: Precision,
 ) -> Result<Weight, EmbedError> {
     let mut data = vec![0f32; names.len() * outputs * inputs];
     for (name, out) in names.iter().zip(data.chunks_exact_mut(outputs * inputs)) {
         dequantise(file.q4(name, outputs, inputs)?, out);
     }
+    let outputs = names.len() * outputs;
+    let q = match precision {
+        Precision::Int8 => QWeight::new(&data, outputs, inputs),
+        Precision::F32 => None,
+    };
+    if q.is_some() {
+        data = Vec::new();
+    }
     Ok(Weight {
         data,
-        outputs: names.len() * outputs,
+        q,
+        outputs,
         inputs,
     })
 }
 
 impl Encoder {
-    pub fn from_file(file: &ModelFile) -> Result<Encoder, EmbedError> {
+    /// `precision` must be [`Precision::F32`] unless `int8::available()`.
+    pub fn from_file(file: &ModelFile, precision: Precision) -> Result<Encoder, EmbedError> {
         let c = file.config;
         let (h, ff) = (c.hidden, c.ffn);
         let ln = |name: &str| -> Result<(Vec<f32>, Vec<f32>), EmbedError> {
@@ -82,19 +96,25 @@ impl Encoder {
         let layers = (0..c.layers)
             .map(|l| {
                 let name = |part: &str| format!("l{l}.{part}");
-                let qkv_w = dense(file, &[name("q.w"), name("k.w"), name("v.w")], h, h)?;
+                let qkv_w = dense(
+                    file,
+                    &[name("q.w"), name("k.w"), name("v.w")],
+                    h,
+                    h,
+                    precision,
+                )?;
                 let mut qkv_b = file.f32s(&name("q.b"), h)?;
                 qkv_b.extend(file.f32s(&name("k.b"), h)?);
                 qkv_b.extend(file.f32s(&name("v.b"), h)?);
                 Ok(Layer {
                     qkv_w,
                     qkv_b,
-                    attn_out_w: dense(file, &[name("ao.w")], h, h)?,
+                    attn_out_w: dense(file, &[name("ao.w")], h, h, precision)?,
                     attn_out_b: file.f32s(&name("ao.b"), h)?,
                     attn_ln: ln(&name("aln"))?,
-                    ffn_in_w: dense(file, &[name("fi.w")], ff, h)?,
+                    ffn_in_w: dense(file, &[name("fi.w")], ff, h, precision)?,
                     ffn_in_b: file.f32s(&name("fi.b"), ff)?,
-                    ffn_out_w: dense(file, &[name("fo.w")], h, ff)?,
+                    ffn_out_w: dense(file, &[name("fo.w")], h, ff, precision)?,
                     ffn_out_b: file.f32s(&name("fo.b"), h)?,
                     ffn_ln: ln(&name("oln"))?,
                 })
@@ -179,41 +199,19 @@ impl Encoder {
         rows_layer_norm(x, h, &l.ffn_ln, self.config.eps);
     }
 
-    /// Scaled dot-product attention of every text with itself, one task per (text, head),
-    /// written into `ctx`.
+    /// Attention of every text with itself, one task per text, written into `ctx`.
     fn attention(&self, qkv: &[f32], bounds: &[usize], ctx: &mut [f32]) {
         let (h, heads) = (self.config.hidden, self.config.heads);
-        let hd = h / heads;
-        let tokens = bounds.last().copied().unwrap_or(0);
-        let qkv = MatRef::from_row_major_slice(qkv, tokens, 3 * h);
-        let scale = 1.0 / (hd as f32).sqrt();
-        let tasks: Vec<(usize, usize)> = (0..bounds.len().saturating_sub(1))
-            .flat_map(|t| (0..heads).map(move |hh| (t, hh)))
-            .collect();
-        let parts: Vec<Vec<f32>> = tasks
-            .par_iter()
-            .map(|&(t, hh)| {
-                let (a, len) = (bounds[t], bounds[t + 1] - bounds[t]);
-                let q = qkv.submatrix(a, hh * hd, len, hd);
-                let k = qkv.submatrix(a, h + hh * hd, len, hd);
-                let v = qkv.submatrix(a, 2 * h + hh * hd, len, hd);
-                let mut scores = vec![0f32; len * len];
-                let s = MatMut::from_row_major_slice_mut(&mut scores, len, len);
-                matmul(s, Accum::Replace, q, k.transpose(), scale, Par::Seq);
-                softmax_rows(&mut scores, len);
-                let mut out = vec![0f32; len * hd];
-                let o = MatMut::from_row_major_slice_mut(&mut out, len, hd);
-                let s = MatRef::from_row_major_slice(&scores, len, len);
-                matmul(o, Accum::Replace, s, v, 1.0, Par::Seq);
-                out
-            })
-            .collect();
-        for (&(t, hh), part) in tasks.iter().zip(&parts) {
-            let rows = ctx[bounds[t] * h..bounds[t + 1] * h].chunks_exact_mut(h);
-            for (row, src) in rows.zip(part.chunks_exact(hd)) {
-                row[hh * hd..(hh + 1) * hd].copy_from_slice(src);
-            }
+        let mut parts = Vec::with_capacity(bounds.len());
+        let mut rest = ctx;
+        for w in bounds.windows(2) {
+            let (part, tail) = rest.split_at_mut((w[1] - w[0]) * h);
+            parts.push((&qkv[w[0] * 3 * h..w[1] * 3 * h], part));
+            rest = tail;
         }
+        parts
+            .into_par_iter()
+            .for_each(|(qkv, ctx)| attend(qkv, h, heads, ctx));
     }
 }
 
@@ -231,10 +229,8 @@ fn add_rows(x: &mut [f32], y: &[f32]) {
 }
 
 fn rows_layer_norm(x: &mut [f32], h: usize, (w, b): &(Vec<f32>, Vec<f32>), eps: f32) {
-    for_row_groups(x, h, |rows| {
-        rows.chunks_exact_mut(h)
-            .for_each(|r| layer_norm(r, w, b, eps))
-    });
+    debug_assert_eq!(w.len(), h);
+    for_row_groups(x, h, |rows| layer_norm_rows(rows, w, b, eps));
 }
 
 /// Runs `f` over groups of `ROWS_PER_TASK` rows, in parallel only when there are several.
@@ -262,13 +258,29 @@ fn linear(x: &[f32], w: &Weight, bias: &[f32], y: &mut [f32]) {
     for row in y.chunks_exact_mut(w.outputs) {
         row.copy_from_slice(bias);
     }
-    let xv = MatRef::from_row_major_slice(x, rows, w.inputs);
-    let yv = MatMut::from_row_major_slice_mut(y, rows, w.outputs);
     let parts = if rows * w.inputs * w.outputs >= PARALLEL_MACS {
         rayon::current_num_threads()
     } else {
         1
     };
+    if let Some(q) = &w.q {
+        let qx = QRows::new(x, w.inputs);
+        // Whole micro-tiles of rows per thread; integer sums make the split invisible.
+        let chunk = rows.div_ceil(parts.max(1)).div_ceil(6).max(1) * 6;
+        if parts <= 1 || chunk >= rows {
+            int8::gemm_add(qx.view(0, rows), q, y);
+        } else {
+            y.par_chunks_mut(chunk * w.outputs)
+                .enumerate()
+                .for_each(|(i, part)| {
+                    let from = i * chunk;
+                    int8::gemm_add(qx.view(from, from + part.len() / w.outputs), q, part);
+                });
+        }
+        return;
+    }
+    let xv = MatRef::from_row_major_slice(x, rows, w.inputs);
+    let yv = MatMut::from_row_major_slice_mut(y, rows, w.outputs);
     gemm_split(xv, w.view(), yv, parts);
 }
 

