@@ -507,3 +507,67 @@ def load_sharp(M, S, views):
         d = [sharp_features(views, r["question"], r["refs"], r["student_answer"]) for r in rows]
         return {k: np.array([x[k] for x in d]) for k in d[0]}
     return feature_table("sharp_mohler", lambda: b(M)), feature_table("sharp_semeval", lambda: b(S))
+
+
+# ------------------------------------------------------------------ final table
+CANDIDATES = [
+    ("current model (BASE)", BASE),
+    ("BASE without answer units (sem_kp on whole answer)", ["sem_kpA", "lex_kp", "lex_prec", "sem_q", "len_ratio"]),
+    ("BASE + tKP (plain BERTScore recall, sp weights)", BASE + ["tKP_sp"]),
+    ("NEW-4: tKP0.8 lex_prec sem_q len_ratio", ["tKP0.8_sp", "lex_prec", "sem_q", "len_ratio"]),
+    ("NEW-5: tKP0.8 sem_kpA lex_prec sem_q len_ratio", ["tKP0.8_sp", "sem_kpA", "lex_prec", "sem_q", "len_ratio"]),
+]
+
+
+def nested_tau(cM, yM, M, rest, w="sp"):
+    """tau chosen INSIDE each outer training set (inner 5 folds by question), so the test question
+    never influences tau either."""
+    out = {}
+    for cv, k in (("LOQO", None), ("7f", 7)):
+        folds = folds_by_question(M, k)
+        pred = np.zeros(len(yM)); chosen = []
+        for f in np.unique(folds):
+            tr, te = folds != f, folds == f
+            Mtr = [r for r, t in zip(M, tr) if t]
+            inner = folds_by_question(Mtr, 5)
+            best = None
+            for tau in TAUS:
+                names = [f"tKP{tau}_{w}"] + rest
+                X = mat(cM, names)[tr]
+                idx = list(range(len(names)))
+                p = cv_predict(X, yM[tr], inner, lambda: Model(idx, "logit", 1.0))
+                r = pearson(p, yM[tr])
+                if best is None or r > best[0]:
+                    best = (r, tau)
+            chosen.append(best[1])
+            names = [f"tKP{best[1]}_{w}"] + rest
+            X = mat(cM, names)
+            pred[te] = Model(list(range(len(names))), "logit", 1.0).fit(X[tr], yM[tr]).predict(X[te])
+        out[cv] = dict(r=pearson(pred, yM), rho=spearman(pred, yM), rmse=rmse(pred, yM), qwk=qwk_int(pred, yM),
+                       taus=sorted(set(chosen)))
+    return out
+
+
+def main():
+    M, S, colsM, colsS, yM, yS, views, ts = load_all()
+    a, b = load_sharp(M, S, views)
+    colsM.update(a); colsS.update(b)
+    print("Mohler: cross-validated by question (LOQO, 7 folds); SemEval 2-way: 5 folds by question per "
+          "dataset, logistic on training folds, threshold on training folds; xfer = 0-5 model fitted on "
+          "all Mohler, only the threshold chosen on SemEval training folds")
+    for name, names in CANDIDATES:
+        print(fmt(name, mohler_eval(colsM, yM, M, names), semeval_eval(colsS, yS, S, names),
+                  transfer_eval(colsM, yM, colsS, yS, S, names)))
+    for rest in (["lex_prec", "sem_q", "len_ratio"], ["sem_kpA", "lex_prec", "sem_q", "len_ratio"]):
+        n = nested_tau(colsM, yM, M, rest)
+        print(f"nested tau (chosen inside training folds) + {rest}: " +
+              " | ".join(f"{cv} r={m['r']:.3f} rho={m['rho']:.3f} rmse={m['rmse']:.3f} qwk={m['qwk']:.3f} "
+                         f"taus={m['taus']}" for cv, m in n.items()))
+    print("fitted on all 630 Mohler answers (raw feature units; score = 5*sigmoid(intercept + w.f)):")
+    for name, names in CANDIDATES:
+        m = Model(list(range(len(names))), "logit", 1.0).fit(mat(colsM, names), yM)
+        print(f"  {name}: {m.export(names)}")
+
+
+if __name__ == "__main__" and not ({"--build", "--screen"} & set(sys.argv)):
+    main()

@@ -16,6 +16,7 @@ mod ops;
 mod tokenizer;
 
 use std::fmt;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -84,6 +85,14 @@ pub enum EmbedError {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+/// A text embedded whole and piece by piece in one pass ([`Embedder::embed_query_pieces`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pieces {
+    pub whole: Vec<f32>,
+    /// One per piece, in order; `None` for a piece the window did not reach.
+    pub pieces: Vec<Option<Vec<f32>>>,
 }
 
 /// A loaded model: immutable, `Send + Sync`, meant to be loaded once and shared (e.g. in an
@@ -206,6 +215,53 @@ impl Embedder {
         self.embed("passage: ", texts)
     }
 
+    /// Texts given as their pieces in order (sentences, say), each embedded in one pass with
+    /// e5's `query: ` prefix: the vector of the whole (the pieces joined by spaces) and of each
+    /// piece, mean-pooled over the piece's own tokens as they stand in the whole. Costs what the
+    /// whole alone costs. A piece past the model's window gets no vector.
+    pub fn embed_query_pieces(&self, texts: &[&[&str]]) -> Vec<Pieces> {
+        rayon::scope(|_| {
+            let encoded: Vec<(Vec<u32>, Vec<Range<usize>>)> = texts
+                .par_iter()
+                .map(|pieces| self.piece_ids("query:", pieces))
+                .collect();
+            let (ids, spans): (Vec<_>, Vec<_>) = encoded.into_iter().unzip();
+            self.run(&ids, &spans)
+                .into_iter()
+                .zip(&spans)
+                .map(|(mut vectors, spans)| {
+                    let pieces = vectors
+                        .drain(1..)
+                        .zip(&spans[1..])
+                        .map(|(v, r)| (!r.is_empty()).then_some(v))
+                        .collect();
+                    Pieces {
+                        whole: vectors.swap_remove(0),
+                        pieces,
+                    }
+                })
+                .collect()
+        })
+    }
+
+    /// `<s>`, the prefix, each piece, `</s>`, with the whole's token range first and then each
+    /// piece's. Sentencepiece never joins across a space, so the pieces encoded one by one
+    /// give the ids of the joined text.
+    fn piece_ids(&self, prefix: &str, pieces: &[&str]) -> (Vec<u32>, Vec<Range<usize>>) {
+        let max = self.max_tokens() - 1;
+        let mut ids = vec![self.tokenizer.bos];
+        ids.extend(self.tokenizer.encode(prefix, max - 1));
+        let mut spans = vec![0..0];
+        for piece in pieces {
+            let start = ids.len();
+            ids.extend(self.tokenizer.encode(piece, max.saturating_sub(start)));
+            spans.push(start..ids.len());
+        }
+        ids.push(self.tokenizer.eos);
+        spans[0] = 0..ids.len();
+        (ids, spans)
+    }
+
     /// The ids the encoder is fed for `text` taken whole (give the prefix yourself), `<s>` and
     /// `</s>` included; for checking the tokenizer against other implementations.
     pub fn token_ids(&self, text: &str) -> Vec<u32> {
@@ -229,22 +285,30 @@ impl Embedder {
                 .par_iter()
                 .map(|t| self.token_ids(&format!("{prefix}{t}")))
                 .collect();
-            let mut out = Vec::with_capacity(texts.len());
-            let mut start = 0;
-            while start < ids.len() {
-                let mut end = start;
-                let mut tokens = 0;
-                while end < ids.len()
-                    && (end == start || tokens + ids[end].len() <= TOKENS_PER_PASS)
-                {
-                    tokens += ids[end].len();
-                    end += 1;
-                }
-                out.extend(self.encoder.embed(&ids[start..end]));
-                start = end;
-            }
-            out
+            let spans: Vec<Vec<Range<usize>>> = ids.iter().map(|t| vec![0..t.len()]).collect();
+            self.run(&ids, &spans)
+                .into_iter()
+                .map(|mut v| v.swap_remove(0))
+                .collect()
         })
+    }
+
+    /// The encoder over id sequences, a few thousand tokens per pass; the pooled vector of
+    /// each span of each text.
+    fn run(&self, ids: &[Vec<u32>], spans: &[Vec<Range<usize>>]) -> Vec<Vec<Vec<f32>>> {
+        let mut out = Vec::with_capacity(ids.len());
+        let mut start = 0;
+        while start < ids.len() {
+            let mut end = start;
+            let mut tokens = 0;
+            while end < ids.len() && (end == start || tokens + ids[end].len() <= TOKENS_PER_PASS) {
+                tokens += ids[end].len();
+                end += 1;
+            }
+            out.extend(self.encoder.embed(&ids[start..end], &spans[start..end]));
+            start = end;
+        }
+        out
     }
 }
 

@@ -5,6 +5,8 @@
 //! A batch runs as one `[tokens, hidden]` matrix holding every text's tokens back to back, so no
 //! work is spent on padding; attention alone is computed per text.
 
+use std::ops::Range;
+
 use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, MatRef, Par};
 use rayon::prelude::*;
@@ -131,9 +133,10 @@ impl Encoder {
         })
     }
 
-    /// Mean-pooled, L2-normalised embeddings of texts given as full id sequences (with `<s>` and
-    /// `</s>`, each at most `max_positions` long and with ids below the vocabulary size).
-    pub fn embed(&self, texts: &[Vec<u32>]) -> Vec<Vec<f32>> {
+    /// For each text, given as its full id sequence (with `<s>` and `</s>`, at most
+    /// `max_positions` long, ids below the vocabulary size), the mean-pooled, L2-normalised
+    /// last-layer states over each of its token ranges (all zeros for an empty range).
+    pub fn embed(&self, texts: &[Vec<u32>], spans: &[Vec<Range<usize>>]) -> Vec<Vec<Vec<f32>>> {
         let h = self.config.hidden;
         let mut bounds = Vec::with_capacity(texts.len() + 1);
         bounds.push(0);
@@ -156,16 +159,13 @@ impl Encoder {
         }
         bounds
             .windows(2)
-            .map(|w| {
-                let mut v = vec![0f32; h];
-                for row in x[w[0] * h..w[1] * h].chunks_exact(h) {
-                    v.iter_mut().zip(row).for_each(|(a, b)| *a += b);
-                }
-                let n = (w[1] - w[0]).max(1) as f32;
-                v.iter_mut().for_each(|a| *a /= n);
-                let norm = v.iter().map(|a| a * a).sum::<f32>().max(1e-12).sqrt();
-                v.iter_mut().for_each(|a| *a /= norm);
-                v
+            .zip(spans)
+            .map(|(w, spans)| {
+                let rows = &x[w[0] * h..w[1] * h];
+                spans
+                    .iter()
+                    .map(|r| mean_pool(&rows[r.start * h..r.end * h], h))
+                    .collect()
             })
             .collect()
     }
@@ -222,6 +222,19 @@ struct Scratch {
     /// The attention output, then the feed-forward output, before each is added to `x`.
     sub: Vec<f32>,
     mid: Vec<f32>,
+}
+
+/// The mean of `rows` (each `h` wide), L2-normalised; zeros when there are no rows.
+fn mean_pool(rows: &[f32], h: usize) -> Vec<f32> {
+    let mut v = vec![0f32; h];
+    for row in rows.chunks_exact(h) {
+        v.iter_mut().zip(row).for_each(|(a, b)| *a += b);
+    }
+    let n = (rows.len() / h).max(1) as f32;
+    v.iter_mut().for_each(|a| *a /= n);
+    let norm = v.iter().map(|a| a * a).sum::<f32>().max(1e-12).sqrt();
+    v.iter_mut().for_each(|a| *a /= norm);
+    v
 }
 
 fn add_rows(x: &mut [f32], y: &[f32]) {

@@ -101,3 +101,42 @@ fn embedder_can_be_shared_between_threads() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Embedder>();
 }
+
+#[test]
+fn pieces_are_embedded_in_the_pass_of_the_whole() {
+    let Some(model) = common::model() else { return };
+    let pieces = [
+        "An index is a sorted structure kept beside the table.",
+        "It speeds up reads and slows down writes.",
+    ];
+    let joined = pieces.join(" ");
+    let out = model.embed_query_pieces(&[&pieces[..], &[]]);
+    assert_eq!(out.len(), 2);
+    // The whole is the joined text embedded as a query: the same ids, so the same vector.
+    let whole = model.embed_queries(&[&joined]);
+    assert!(cosine(&out[0].whole, &whole[0]) > 0.99999);
+    assert_eq!(out[0].pieces.len(), 2);
+    // Each piece's vector is its own sentence read in context: near its standalone vector,
+    // nearer to it than to the other sentence's.
+    let alone = model.embed_queries(&pieces);
+    let p: Vec<&Vec<f32>> = out[0]
+        .pieces
+        .iter()
+        .map(|v| v.as_ref().expect("in the window"))
+        .collect();
+    for i in 0..2 {
+        let own = cosine(p[i], &alone[i]);
+        assert!(own > 0.85, "piece {i}: {own}");
+        assert!(
+            own > cosine(p[i], &alone[1 - i]),
+            "piece {i} is closer to the other sentence"
+        );
+    }
+    // No pieces: just the prefix, still a unit vector.
+    assert!(out[1].pieces.is_empty());
+    assert!((out[1].whole.iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-4);
+    // Pieces past the window get no vector.
+    let long = "word ".repeat(600);
+    let out = model.embed_query_pieces(&[&[long.as_str(), "after the window"]]);
+    assert!(out[0].pieces[0].is_some() && out[0].pieces[1].is_none());
+}

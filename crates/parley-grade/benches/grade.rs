@@ -68,32 +68,49 @@ fn measure(grader: &Grader, rows: &[Row]) -> (f64, f64, f64) {
     )
 }
 
+/// Each answer's sentences (one when it has one), as the grader embeds them: the whole answer
+/// in one pass, its sentences pooled from that pass.
+fn answer_sentences(rows: &[Row]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| {
+            let mut units = parley_grade::features::Parts::new(
+                &r.exercise.question,
+                r.answer.trim(),
+                Vec::new(),
+            )
+            .units;
+            if units.len() > 1 {
+                units.pop();
+            }
+            units
+        })
+        .collect()
+}
+
 /// The embedding work alone, on the texts the grader embeds per answer.
 fn embed_only(embedder: &Embedder, rows: &[Row]) -> (f64, f64, f64) {
-    let units: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| {
-            parley_grade::features::Parts::new(&r.exercise.question, r.answer.trim(), Vec::new())
-                .units
-        })
-        .collect();
+    let answers = answer_sentences(rows);
+    let embed = |chunk: &[Vec<String>]| {
+        let pieces: Vec<Vec<&str>> = chunk
+            .iter()
+            .map(|a| a.iter().map(String::as_str).collect())
+            .collect();
+        let texts: Vec<&[&str]> = pieces.iter().map(Vec::as_slice).collect();
+        std::hint::black_box(embedder.embed_query_pieces(&texts));
+    };
     let rates = (0..RUNS)
         .map(|_| {
             let t = Instant::now();
-            for chunk in units.chunks(BATCH) {
-                let texts: Vec<&str> = chunk.iter().flatten().map(String::as_str).collect();
-                std::hint::black_box(embedder.embed_queries(&texts));
-            }
-            units.len() as f64 / t.elapsed().as_secs_f64()
+            answers.chunks(BATCH).for_each(embed);
+            answers.len() as f64 / t.elapsed().as_secs_f64()
         })
         .collect();
-    let singles: Vec<f64> = units
-        .iter()
+    let singles: Vec<f64> = answers
+        .chunks(1)
         .take(SINGLES)
-        .map(|u| {
-            let texts: Vec<&str> = u.iter().map(String::as_str).collect();
+        .map(|a| {
             let t = Instant::now();
-            std::hint::black_box(embedder.embed_queries(&texts));
+            embed(a);
             t.elapsed().as_secs_f64() * 1e3
         })
         .collect();
@@ -110,18 +127,12 @@ fn line(label: &str, (rate, p50, p95): (f64, f64, f64)) {
     );
 }
 
-/// The texts our grader embeds per answer (its sentences when several, then the whole answer),
-/// one answer per line as a JSON array, for the Python side.
+/// Each answer's sentences, one answer per line as a JSON array, for the Python side, which
+/// embeds the joined sentences once and pools each sentence's tokens as the grader does.
 fn answer_units(rows: &[Row]) -> String {
-    rows.iter()
-        .map(|r| {
-            let parts = parley_grade::features::Parts::new(
-                &r.exercise.question,
-                r.answer.trim(),
-                Vec::new(),
-            );
-            serde_json::to_string(&parts.units).expect("JSON")
-        })
+    answer_sentences(rows)
+        .iter()
+        .map(|a| serde_json::to_string(a).expect("JSON"))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -103,8 +103,37 @@ impl Parts {
     }
 }
 
-/// Unit vectors by text; `None` grades on words alone.
-pub type Vectors<'a> = Option<&'a HashMap<String, Vec<f32>>>;
+/// The vectors of one grading batch.
+#[derive(Debug, Clone, Default)]
+pub struct Embedded {
+    /// Texts embedded on their own: questions, references, key points, red flags, answers.
+    pub texts: HashMap<String, Vec<f32>>,
+    /// By answer text: each sentence of an answer of several, read in the pass of the whole
+    /// answer (`None` past the model's window).
+    pub sentences: HashMap<String, Vec<Option<Vec<f32>>>>,
+}
+
+impl Embedded {
+    pub fn get(&self, text: &str) -> Option<&[f32]> {
+        self.texts.get(text).map(Vec::as_slice)
+    }
+
+    /// The vector of each of `parts.units`: the sentences from the answer's own pass, then the
+    /// whole answer.
+    pub fn units(&self, parts: &Parts) -> Vec<Option<&[f32]>> {
+        match self.sentences.get(&parts.answer) {
+            Some(sentences) if sentences.len() + 1 == parts.units.len() => sentences
+                .iter()
+                .map(|v| v.as_deref())
+                .chain(std::iter::once(self.get(&parts.answer)))
+                .collect(),
+            _ => parts.units.iter().map(|u| self.get(u)).collect(),
+        }
+    }
+}
+
+/// The batch's vectors; `None` grades on words alone.
+pub type Vectors<'a> = Option<&'a Embedded>;
 
 /// What was found about one key point.
 #[derive(Debug, Clone, PartialEq)]
@@ -164,13 +193,16 @@ struct PerReference {
 /// over them (alternatives are OR-ed) and the per-key-point evidence is that of the reference
 /// scoring highest under `rank`.
 pub fn analyse(parts: &Parts, vectors: Vectors, rank: impl Fn(&Features) -> f64) -> Analysis {
-    let vec = |t: &str| vectors.and_then(|v| v.get(t)).map(Vec::as_slice);
+    let vec = |t: &str| vectors.and_then(|v| v.get(t));
     let cq = stems(&parts.question);
     let ca = stems(&parts.answer);
     let new_words: HashSet<&String> = ca.difference(&cq).collect();
     let e_answer = vec(&parts.answer);
     let e_question = vec(&parts.question);
-    let unit_vecs: Vec<Option<&[f32]>> = parts.units.iter().map(|u| vec(u)).collect();
+    let unit_vecs: Vec<Option<&[f32]>> = match vectors {
+        Some(v) => v.units(parts),
+        None => vec![None; parts.units.len()],
+    };
 
     let mut vocabulary = cq.clone();
     let mut reference_words = 0;

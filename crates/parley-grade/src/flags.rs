@@ -1,12 +1,10 @@
 //! Flags: what a reader should know about an answer beyond its score, decided by rules whose
 //! thresholds are in the calibration artifact (measured on development data).
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use crate::calibration::Calibration;
-use crate::features::{Analysis, Parts};
+use crate::features::{Analysis, Parts, Vectors};
 use crate::grade::{MAX_ANSWER_CHARS, Method};
 use crate::lang;
 use crate::text::{content_stems, tokens};
@@ -136,7 +134,7 @@ pub(crate) fn is_non_answer(answer: &str) -> bool {
 pub(crate) fn matched_red_flags(
     parts: &Parts,
     red_flags: &[String],
-    vectors: Option<&HashMap<String, Vec<f32>>>,
+    vectors: Vectors,
     c: &Calibration,
     negations: &dyn Fn(&str) -> usize,
 ) -> Vec<String> {
@@ -163,8 +161,8 @@ pub(crate) fn matched_red_flags(
                 return false;
             };
             recall >= RED_FLAG_LEXICAL
-                && parts.units.iter().any(|u| {
-                    vectors.get(u).is_some_and(|eu| {
+                && parts.units.iter().zip(vectors.units(parts)).any(|(u, eu)| {
+                    eu.is_some_and(|eu| {
                         let cos: f64 = eu
                             .iter()
                             .zip(er)

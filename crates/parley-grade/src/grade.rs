@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::calibration::Calibration;
 use crate::explain::{self, Verdict};
-use crate::features::{Features, Parts, PointEvidence, Reference, analyse};
+use crate::features::{Embedded, Features, Parts, PointEvidence, Reference, Vectors, analyse};
 use crate::flags::{
     CONTRADICTION_LEXICAL, answer_flags, is_non_answer, looks_like_text, matched_red_flags,
 };
@@ -34,12 +34,33 @@ const LEXICAL_COVERAGE: f64 = 0.5;
 /// Turns texts into unit vectors. `parley_embed::Embedder` is the real one.
 pub trait Encode: Send + Sync {
     fn encode(&self, texts: &[&str]) -> Vec<Vec<f32>>;
+
+    /// Texts given as their sentences: the vector of each whole text (sentences joined by
+    /// spaces) and of each sentence (`None` when it could not be embedded). By default each is
+    /// embedded alone; the real encoder reads the sentences in the pass of the whole.
+    #[allow(clippy::type_complexity)]
+    fn encode_pieces(&self, texts: &[&[&str]]) -> Vec<(Vec<f32>, Vec<Option<Vec<f32>>>)> {
+        let joined: Vec<String> = texts.iter().map(|t| t.join(" ")).collect();
+        let wholes = self.encode(&joined.iter().map(String::as_str).collect::<Vec<_>>());
+        texts
+            .iter()
+            .zip(wholes)
+            .map(|(t, whole)| (whole, self.encode(t).into_iter().map(Some).collect()))
+            .collect()
+    }
 }
 
 impl Encode for parley_embed::Embedder {
     fn encode(&self, texts: &[&str]) -> Vec<Vec<f32>> {
         // The calibration was fitted on e5 "query: " vectors for every kind of text.
         self.embed_queries(texts)
+    }
+
+    fn encode_pieces(&self, texts: &[&[&str]]) -> Vec<(Vec<f32>, Vec<Option<Vec<f32>>>)> {
+        self.embed_query_pieces(texts)
+            .into_iter()
+            .map(|p| (p.whole, p.pieces))
+            .collect()
     }
 }
 
@@ -163,33 +184,38 @@ impl Grader {
             .collect()
     }
 
-    fn vectors<'a>(
-        &self,
-        prepared: impl Iterator<Item = &'a Prepared>,
-    ) -> Option<HashMap<String, Vec<f32>>> {
+    fn vectors<'a>(&self, prepared: impl Iterator<Item = &'a Prepared>) -> Option<Embedded> {
         let encoder = self.encoder.as_ref()?;
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        let mut out: HashMap<String, Vec<f32>> = HashMap::new();
+        let mut out = Embedded::default();
+        // Texts embedded alone (exercise texts are kept in the cache), and answers of several
+        // sentences, embedded once with their sentences read in the same pass.
         let mut missing: Vec<(&str, bool)> = Vec::new();
+        let mut pieced: Vec<&Parts> = Vec::new();
         let mut wanted = std::collections::HashSet::new();
         for p in prepared {
             let Some(parts) = &p.parts else { continue };
             let exercise = parts
                 .exercise_texts()
                 .chain(p.red_flags.iter().map(String::as_str));
-            for (text, keep) in exercise
-                .map(|t| (t, true))
-                .chain(parts.answer_texts().map(|t| (t, false)))
-            {
+            for text in exercise {
                 if !wanted.insert(text) {
                     continue;
                 }
                 match cache.get(text) {
                     Some(v) => {
-                        out.insert(text.to_string(), v.clone());
+                        out.texts.insert(text.to_string(), v.clone());
                     }
-                    None => missing.push((text, keep)),
+                    None => missing.push((text, true)),
                 }
+            }
+            if parts.units.len() > 1 {
+                if !out.sentences.contains_key(&parts.answer) {
+                    out.sentences.insert(parts.answer.clone(), Vec::new());
+                    pieced.push(parts);
+                }
+            } else if wanted.insert(&parts.answer) {
+                missing.push((&parts.answer, false));
             }
         }
         if !missing.is_empty() {
@@ -202,13 +228,31 @@ impl Grader {
                 if keep {
                     cache.insert(text.to_string(), v.clone());
                 }
-                out.insert(text.to_string(), v);
+                out.texts.insert(text.to_string(), v);
+            }
+        }
+        if !pieced.is_empty() {
+            let sentences: Vec<Vec<&str>> = pieced
+                .iter()
+                .map(|p| {
+                    p.units[..p.units.len() - 1]
+                        .iter()
+                        .map(String::as_str)
+                        .collect()
+                })
+                .collect();
+            let texts: Vec<&[&str]> = sentences.iter().map(Vec::as_slice).collect();
+            for (parts, (whole, pieces)) in pieced.iter().zip(encoder.encode_pieces(&texts)) {
+                // An answer that is also an exercise text keeps the vector of that text read
+                // alone, as every other answer equal to it gets.
+                out.texts.entry(parts.answer.clone()).or_insert(whole);
+                out.sentences.insert(parts.answer.clone(), pieces);
             }
         }
         Some(out)
     }
 
-    fn finish(&self, p: Prepared, vectors: Option<&HashMap<String, Vec<f32>>>) -> Grade {
+    fn finish(&self, p: Prepared, vectors: Vectors) -> Grade {
         let c = self.calibration;
         let method = if vectors.is_some() {
             Method::Semantic
