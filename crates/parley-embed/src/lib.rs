@@ -251,14 +251,16 @@ impl Embedder {
         let max = self.max_tokens() - 1;
         let mut ids = vec![self.tokenizer.bos];
         ids.extend(self.tokenizer.encode(prefix, max - 1));
-        let mut spans = vec![0..0];
+        let mut pieces_spans = Vec::with_capacity(pieces.len());
         for piece in pieces {
             let start = ids.len();
             ids.extend(self.tokenizer.encode(piece, max.saturating_sub(start)));
-            spans.push(start..ids.len());
+            pieces_spans.push(start..ids.len());
         }
         ids.push(self.tokenizer.eos);
-        spans[0] = 0..ids.len();
+        let mut spans = Vec::with_capacity(pieces.len() + 1);
+        spans.push(0..ids.len());
+        spans.extend(pieces_spans);
         (ids, spans)
     }
 
@@ -285,7 +287,10 @@ impl Embedder {
                 .par_iter()
                 .map(|t| self.token_ids(&format!("{prefix}{t}")))
                 .collect();
-            let spans: Vec<Vec<Range<usize>>> = ids.iter().map(|t| vec![0..t.len()]).collect();
+            let spans: Vec<Vec<Range<usize>>> = ids
+                .iter()
+                .map(|t| std::iter::once(0..t.len()).collect())
+                .collect();
             self.run(&ids, &spans)
                 .into_iter()
                 .map(|mut v| v.swap_remove(0))
