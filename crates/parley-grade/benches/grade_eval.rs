@@ -50,7 +50,10 @@ fn model() -> &'static [&'static str] {
 }
 
 fn row_of(f: &Features) -> Vec<f64> {
-    model().iter().map(|n| f.get(n).expect("a feature")).collect()
+    model()
+        .iter()
+        .map(|n| f.get(n).expect("a feature"))
+        .collect()
 }
 
 fn grade_all(grader: &Grader, rows: &[Row]) -> Vec<Grade> {
