@@ -48,8 +48,10 @@ impl QWeight {
     /// Quantises a row-major `outputs × inputs` matrix; `None` when its shape does not fit the
     /// kernel (outputs a multiple of 64, inputs of 4).
     pub fn new(w: &[f32], outputs: usize, inputs: usize) -> Option<QWeight> {
+        // 255 · 127 · inputs must fit the 32-bit sums.
         if !outputs.is_multiple_of(PANEL)
             || !inputs.is_multiple_of(4)
+            || inputs > 65_536
             || w.len() != outputs * inputs
         {
             return None;
@@ -179,6 +181,12 @@ fn quantise_avx512(x: &[f32], width: usize, data: &mut [u8], scale: &mut [f32]) 
             let shift = _mm512_set1_epi32(128);
             for i in (0..width).step_by(16) {
                 let v = _mm512_mul_ps(_mm512_loadu_ps(row.as_ptr().add(i)), inv);
+                // Clamped as floats, as the plain loop does, so that no value converts out of
+                // range (1/s overflows for a row of denormals).
+                let v = _mm512_min_ps(
+                    _mm512_max_ps(v, _mm512_set1_ps(-127.0)),
+                    _mm512_set1_ps(127.0),
+                );
                 let q = _mm512_add_epi32(_mm512_cvtps_epi32(v), shift);
                 let q = _mm512_min_epi32(
                     _mm512_max_epi32(q, _mm512_set1_epi32(1)),

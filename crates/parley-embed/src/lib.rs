@@ -254,7 +254,9 @@ impl Embedder {
         let mut pieces_spans = Vec::with_capacity(pieces.len());
         for piece in pieces {
             let start = ids.len();
-            ids.extend(self.tokenizer.encode(piece, max.saturating_sub(start)));
+            if start < max {
+                ids.extend(self.tokenizer.encode(piece, max - start));
+            }
             pieces_spans.push(start..ids.len());
         }
         ids.push(self.tokenizer.eos);

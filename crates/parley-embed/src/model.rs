@@ -137,6 +137,7 @@ impl Encoder {
     /// `max_positions` long, ids below the vocabulary size), the mean-pooled, L2-normalised
     /// last-layer states over each of its token ranges (all zeros for an empty range).
     pub fn embed(&self, texts: &[Vec<u32>], spans: &[Vec<Range<usize>>]) -> Vec<Vec<Vec<f32>>> {
+        assert_eq!(texts.len(), spans.len(), "one list of spans per text");
         let h = self.config.hidden;
         let mut bounds = Vec::with_capacity(texts.len() + 1);
         bounds.push(0);

@@ -104,31 +104,57 @@ impl Parts {
 }
 
 /// The vectors of one grading batch.
+///
+/// Answers are kept apart from the exercise's texts, and an answer's sentences apart from other
+/// answers', so that no answer's vectors depend on what else is in the batch.
 #[derive(Debug, Clone, Default)]
 pub struct Embedded {
-    /// Texts embedded on their own: questions, references, key points, red flags, answers.
+    /// Texts embedded on their own: questions, references, key points, red flags, and the
+    /// sentences of answers not read in one pass.
     pub texts: HashMap<String, Vec<f32>>,
-    /// By answer text: each sentence of an answer of several, read in the pass of the whole
-    /// answer (`None` past the model's window).
+    /// By answer text: the answer's own vector.
+    pub answers: HashMap<String, Vec<f32>>,
+    /// By answer text: each sentence of an answer read in one pass with the whole answer
+    /// (`None` past the model's window).
     pub sentences: HashMap<String, Vec<Option<Vec<f32>>>>,
 }
 
 impl Embedded {
+    /// An exercise text's vector (or a sentence's, embedded alone).
     pub fn get(&self, text: &str) -> Option<&[f32]> {
         self.texts.get(text).map(Vec::as_slice)
     }
 
-    /// The vector of each of `parts.units`: the sentences from the answer's own pass, then the
-    /// whole answer.
+    pub fn answer(&self, answer: &str) -> Option<&[f32]> {
+        self.answers.get(answer).map(Vec::as_slice)
+    }
+
+    /// The vector of each of `parts.units`: the sentences (from the answer's own pass when it
+    /// had one), then the whole answer.
     pub fn units(&self, parts: &Parts) -> Vec<Option<&[f32]>> {
-        match self.sentences.get(&parts.answer) {
-            Some(sentences) if sentences.len() + 1 == parts.units.len() => sentences
-                .iter()
-                .map(|v| v.as_deref())
-                .chain(std::iter::once(self.get(&parts.answer)))
-                .collect(),
-            _ => parts.units.iter().map(|u| self.get(u)).collect(),
-        }
+        let n = parts.units.len();
+        let sentences: Vec<Option<&[f32]>> = match self.sentences.get(&parts.answer) {
+            Some(own) if own.len() + 1 == n => own.iter().map(|v| v.as_deref()).collect(),
+            Some(_) => vec![None; n - 1],
+            None => parts.units[..n - 1].iter().map(|u| self.get(u)).collect(),
+        };
+        sentences
+            .into_iter()
+            .chain(std::iter::once(self.answer(&parts.answer)))
+            .collect()
+    }
+
+    /// Whether the answer can be read as its sentences in one pass: they hold all of it (no
+    /// fragment dropped, none past the sentence limit), so the pass is the answer's own.
+    pub fn one_pass(parts: &Parts) -> bool {
+        let n = parts.units.len();
+        n > 1
+            && parts.units[..n - 1].join(" ")
+                == parts
+                    .answer
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
     }
 }
 
@@ -197,7 +223,7 @@ pub fn analyse(parts: &Parts, vectors: Vectors, rank: impl Fn(&Features) -> f64)
     let cq = stems(&parts.question);
     let ca = stems(&parts.answer);
     let new_words: HashSet<&String> = ca.difference(&cq).collect();
-    let e_answer = vec(&parts.answer);
+    let e_answer = vectors.and_then(|v| v.answer(&parts.answer));
     let e_question = vec(&parts.question);
     let unit_vecs: Vec<Option<&[f32]>> = match vectors {
         Some(v) => v.units(parts),

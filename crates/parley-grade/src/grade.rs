@@ -141,6 +141,14 @@ pub struct Grader {
     cache: Mutex<HashMap<String, Vec<f32>>>,
 }
 
+/// Where a text embedded alone goes.
+#[derive(Clone, Copy)]
+enum Slot {
+    Exercise,
+    Answer,
+    Sentence,
+}
+
 /// An answer checked and cut to size, ready for features.
 struct Prepared {
     parts: Option<Parts>,
@@ -188,11 +196,13 @@ impl Grader {
         let encoder = self.encoder.as_ref()?;
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         let mut out = Embedded::default();
-        // Texts embedded alone (exercise texts are kept in the cache), and answers of several
-        // sentences, embedded once with their sentences read in the same pass.
-        let mut missing: Vec<(&str, bool)> = Vec::new();
+        // Texts embedded alone: the exercise's (kept in the cache), answers, and the sentences
+        // of answers that cannot be read in one pass. Answers that can are embedded once with
+        // their sentences pooled from that pass.
+        let mut alone: Vec<(&str, Slot)> = Vec::new();
         let mut pieced: Vec<&Parts> = Vec::new();
         let mut wanted = std::collections::HashSet::new();
+        let mut answers = std::collections::HashSet::new();
         for p in prepared {
             let Some(parts) = &p.parts else { continue };
             let exercise = parts
@@ -206,29 +216,42 @@ impl Grader {
                     Some(v) => {
                         out.texts.insert(text.to_string(), v.clone());
                     }
-                    None => missing.push((text, true)),
+                    None => alone.push((text, Slot::Exercise)),
                 }
             }
-            if parts.units.len() > 1 {
-                if !out.sentences.contains_key(&parts.answer) {
-                    out.sentences.insert(parts.answer.clone(), Vec::new());
-                    pieced.push(parts);
+            if !answers.insert(parts.answer.as_str()) {
+                continue;
+            }
+            if Embedded::one_pass(parts) {
+                pieced.push(parts);
+                continue;
+            }
+            alone.push((&parts.answer, Slot::Answer));
+            for sentence in &parts.units[..parts.units.len() - 1] {
+                if wanted.insert(sentence) {
+                    alone.push((sentence, Slot::Sentence));
                 }
-            } else if wanted.insert(&parts.answer) {
-                missing.push((&parts.answer, false));
             }
         }
-        if !missing.is_empty() {
-            let texts: Vec<&str> = missing.iter().map(|(t, _)| *t).collect();
+        if !alone.is_empty() {
+            let texts: Vec<&str> = alone.iter().map(|(t, _)| *t).collect();
             let vecs = encoder.encode(&texts);
-            if cache.len() + missing.len() > MAX_CACHED {
+            if cache.len() + alone.len() > MAX_CACHED {
                 cache.clear();
             }
-            for ((text, keep), v) in missing.into_iter().zip(vecs) {
-                if keep {
-                    cache.insert(text.to_string(), v.clone());
+            for ((text, slot), v) in alone.into_iter().zip(vecs) {
+                match slot {
+                    Slot::Exercise => {
+                        cache.insert(text.to_string(), v.clone());
+                        out.texts.insert(text.to_string(), v);
+                    }
+                    Slot::Sentence => {
+                        out.texts.insert(text.to_string(), v);
+                    }
+                    Slot::Answer => {
+                        out.answers.insert(text.to_string(), v);
+                    }
                 }
-                out.texts.insert(text.to_string(), v);
             }
         }
         if !pieced.is_empty() {
@@ -243,9 +266,7 @@ impl Grader {
                 .collect();
             let texts: Vec<&[&str]> = sentences.iter().map(Vec::as_slice).collect();
             for (parts, (whole, pieces)) in pieced.iter().zip(encoder.encode_pieces(&texts)) {
-                // An answer that is also an exercise text keeps the vector of that text read
-                // alone, as every other answer equal to it gets.
-                out.texts.entry(parts.answer.clone()).or_insert(whole);
+                out.answers.insert(parts.answer.clone(), whole);
                 out.sentences.insert(parts.answer.clone(), pieces);
             }
         }
@@ -583,6 +604,53 @@ mod tests {
         assert!(polish.flags.contains(&Flag::DifferentLanguage));
         assert_eq!(polish.language, "pl");
         assert!(polish.explanation.starts_with("Wynik"));
+    }
+
+    /// Records what it is asked to embed; every vector is the same unit vector.
+    #[derive(Default)]
+    struct Recorder {
+        alone: Mutex<Vec<String>>,
+        pieced: Mutex<Vec<Vec<String>>>,
+    }
+
+    impl Encode for Recorder {
+        fn encode(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+            let mut alone = self.alone.lock().unwrap();
+            alone.extend(texts.iter().map(|t| t.to_string()));
+            texts.iter().map(|_| vec![1.0, 0.0]).collect()
+        }
+
+        fn encode_pieces(&self, texts: &[&[&str]]) -> Vec<(Vec<f32>, Vec<Option<Vec<f32>>>)> {
+            let mut pieced = self.pieced.lock().unwrap();
+            pieced.extend(
+                texts
+                    .iter()
+                    .map(|t| t.iter().map(|s| s.to_string()).collect()),
+            );
+            texts
+                .iter()
+                .map(|t| (vec![1.0, 0.0], vec![Some(vec![1.0, 0.0]); t.len()]))
+                .collect()
+        }
+    }
+
+    #[test]
+    fn an_answer_is_read_in_one_pass_only_when_its_sentences_hold_all_of_it() {
+        let recorder = Arc::new(Recorder::default());
+        let g = Grader::new(Some(recorder.clone()));
+        let whole = "The client sends a key.\nThe server stores the result.";
+        let mixed = "The server stores the result. Сервер хранит результат.";
+        g.grade_many(&[(&exercise(), whole), (&exercise(), mixed)]);
+        assert_eq!(
+            *recorder.pieced.lock().unwrap(),
+            [["The client sends a key.", "The server stores the result."]]
+        );
+        // The sentence splitter drops the Cyrillic sentence: the answer is embedded as written,
+        // its sentence apart.
+        let alone = recorder.alone.lock().unwrap();
+        assert!(alone.iter().any(|t| t == mixed));
+        assert!(alone.iter().any(|t| t == "The server stores the result."));
+        assert!(!alone.iter().any(|t| t == whole));
     }
 
     #[test]

@@ -170,3 +170,35 @@ fn grades_are_deterministic_alone_and_in_batches() {
     );
     assert_eq!(batched.covered, alone.covered);
 }
+
+#[test]
+fn answers_of_several_sentences_grade_the_same_alone_and_in_batches() {
+    let Some(grader) = grader() else { return };
+    let e = idempotency();
+    // Read in one pass with its sentences; and one whose Cyrillic sentence the sentence
+    // splitter drops, so it is embedded as written with its sentences apart.
+    let one_pass = "The client sends a key with each request. The server stores the result under \
+                    that key. A retry gets the stored result back.";
+    let mixed = "The server stores the result under the key. Сервер хранит результат.";
+    // An exercise whose key point is the first answer word for word: its vector must not be
+    // taken for the answer's.
+    let mut other = idempotency();
+    other.key_points = vec![one_pass.to_string(), "Retries are safe.".to_string()];
+    for a in [one_pass, mixed] {
+        let alone = grader.grade(&e, a).unwrap();
+        let batch = grader.grade_many(&[(&other, one_pass), (&e, "Keys."), (&e, a), (&e, mixed)]);
+        let batched = batch[2].as_ref().unwrap();
+        assert_eq!(
+            (batched.score, batched.confidence, &batched.covered),
+            (alone.score, alone.confidence, &alone.covered),
+            "{a}"
+        );
+    }
+    let g = grader.grade(&e, one_pass).unwrap();
+    assert!(
+        g.score >= 3.0,
+        "a complete answer in three sentences: {}",
+        g.score
+    );
+    assert!(!g.covered.is_empty());
+}
