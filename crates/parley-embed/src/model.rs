@@ -200,19 +200,26 @@ impl Encoder {
         rows_layer_norm(x, h, &l.ffn_ln, self.config.eps);
     }
 
-    /// Attention of every text with itself, one task per text, written into `ctx`.
+    /// Attention of every text with itself, written into `ctx`: one task per block of up to
+    /// `ATTENTION_ROWS` query rows of a text, so a single long text still uses every thread.
     fn attention(&self, qkv: &[f32], bounds: &[usize], ctx: &mut [f32]) {
         let (h, heads) = (self.config.hidden, self.config.heads);
-        let mut parts = Vec::with_capacity(bounds.len());
+        let mut tasks = Vec::with_capacity(bounds.len());
         let mut rest = ctx;
         for w in bounds.windows(2) {
-            let (part, tail) = rest.split_at_mut((w[1] - w[0]) * h);
-            parts.push((&qkv[w[0] * 3 * h..w[1] * 3 * h], part));
-            rest = tail;
+            let text = &qkv[w[0] * 3 * h..w[1] * 3 * h];
+            let mut first = 0;
+            while first < w[1] - w[0] {
+                let rows = ATTENTION_ROWS.min(w[1] - w[0] - first);
+                let (block, tail) = rest.split_at_mut(rows * h);
+                tasks.push((text, first, block));
+                rest = tail;
+                first += rows;
+            }
         }
-        parts
+        tasks
             .into_par_iter()
-            .for_each(|(qkv, ctx)| attend(qkv, h, heads, ctx));
+            .for_each(|(qkv, first, ctx)| attend(qkv, h, heads, first, ctx));
     }
 }
 
@@ -256,6 +263,9 @@ fn for_row_groups(x: &mut [f32], width: usize, f: impl Fn(&mut [f32]) + Sync + S
         x.par_chunks_mut(group).for_each(f);
     }
 }
+
+/// Query rows per attention task: a sentence is one task, a long text several.
+const ATTENTION_ROWS: usize = 64;
 
 /// Rows of element-wise work per rayon task. A single sentence's rows stay on one thread, where
 /// waking another would cost more than the work.

@@ -122,11 +122,13 @@ fn max8(xs: &[f32]) -> f32 {
 }
 
 // Scaled dot-product attention of one text with itself: `qkv` holds its rows of queries, keys
-// and values (`3h` wide, `heads` heads each), `ctx` receives its `h`-wide output rows. Keys are
+// and values (`3h` wide, `heads` heads each), `ctx` receives the `h`-wide output rows of the
+// queries from row `first` on (all of them, or a block when a long text is shared out). Keys are
 // transposed per head so that both products run along contiguous rows: the scores of a query
 // over all keys, then the weighted sum of the values, with no horizontal sums.
-dispatch!(attend(qkv: &[f32], h: usize, heads: usize, ctx: &mut [f32]) {
-    let len = ctx.len() / h.max(1);
+dispatch!(attend(qkv: &[f32], h: usize, heads: usize, first: usize, ctx: &mut [f32]) {
+    let len = qkv.len() / (3 * h).max(1);
+    let rows = ctx.len() / h.max(1);
     let hd = h / heads.max(1);
     let scale = 1.0 / (hd as f32).sqrt();
     let mut keys = vec![0f32; hd * len];
@@ -138,8 +140,9 @@ dispatch!(attend(qkv: &[f32], h: usize, heads: usize, ctx: &mut [f32]) {
                 keys[d * len + j] = k;
             }
         }
-        for i in 0..len {
-            let q = &qkv[i * 3 * h + qo..i * 3 * h + qo + hd];
+        for i in 0..rows {
+            let at = (first + i) * 3 * h + qo;
+            let q = &qkv[at..at + hd];
             scores.fill(0.0);
             for (&qd, krow) in q.iter().zip(keys.chunks_exact(len)) {
                 let qd = qd * scale;
@@ -211,7 +214,13 @@ mod tests {
             .map(|i| ((i * 37 % 23) as f32 - 11.0) / 7.0)
             .collect();
         let mut ctx = vec![9.0f32; len * h];
-        attend(&qkv, h, heads, &mut ctx);
+        attend(&qkv, h, heads, 0, &mut ctx);
+        // Computed in two blocks of query rows: the same numbers.
+        let mut blocks = vec![9.0f32; len * h];
+        let (a, b) = blocks.split_at_mut(2 * h);
+        attend(&qkv, h, heads, 0, a);
+        attend(&qkv, h, heads, 2, b);
+        assert_eq!(blocks, ctx);
         for head in 0..heads {
             for i in 0..len {
                 let at = |row: usize, part: usize, d: usize| {
