@@ -96,11 +96,6 @@ impl Parts {
             std::iter::once(r.text.as_str()).chain(r.key_points.iter().map(String::as_str))
         }))
     }
-
-    /// Texts of the answer itself.
-    pub fn answer_texts(&self) -> impl Iterator<Item = &str> {
-        self.units.iter().map(String::as_str)
-    }
 }
 
 /// The vectors of one grading batch.
